@@ -1,0 +1,53 @@
+# The single entry point, used the same way by developers and CI.
+# `make demo` and `make test` install everything they need on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_OUT := out/demo
+
+.PHONY: install demo test lint fmt typecheck notebooks bench check clean help
+
+help:  ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+install: $(STAMP)  ## Create .venv with the package and the dev tools
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+demo: $(STAMP)  ## Run the main job on sample_dataset/ into out/demo/ and print the summary
+	$(BIN)/remediate run --audit-file sample_dataset/audit-result.json \
+		--corpus sample_dataset --out $(DEMO_OUT)
+	@echo "Outputs in $(DEMO_OUT)/: report.parquet findings.parquet manifest.csv summary.json ..."
+
+test: $(STAMP)  ## Run the whole test suite (includes the notebook and the real HTTP server tests)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)  ## ruff (lint + format check) and mypy --strict
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check remediate tests scripts bench
+	$(BIN)/mypy
+
+fmt: $(STAMP)  ## Format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format remediate tests scripts bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+notebooks: $(STAMP)  ## Execute every notebook (outputs are not saved)
+	cd notebooks && ../$(BIN)/jupyter-execute *.ipynb
+
+bench: $(STAMP)  ## Benchmark the scan on a generated 2,000-clip corpus (ratios vs raw decode)
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_scan.py
+
+check: lint test  ## lint + tests
+
+clean:  ## Remove outputs and caches (not the venv)
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache bench/work

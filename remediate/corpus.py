@@ -1,0 +1,138 @@
+"""Discover the local corpus: walk the folder, pair audio with text by stem.
+
+The only module that lists the corpus folder. It reads names, sizes and mtimes, never
+contents (the scan does that), and never writes. Audio without text and text without
+audio become pairs with one side missing; the checks turn that into findings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pandas as pd
+
+from remediate import columns as C
+from remediate.errors import CorpusError
+from remediate.names import AUDIO_EXTENSIONS, TEXT_EXTENSIONS, natural_key, pair_key, split_ext
+
+
+@dataclass(frozen=True)
+class CorpusListing:
+    """The pairs frame plus the files that are neither audio nor text."""
+
+    pairs: pd.DataFrame
+    other_files: tuple[str, ...]
+
+
+def _walk(root: Path) -> list[tuple[str, os.stat_result]]:
+    """Relative posix paths and stats of every visible file under root, sorted."""
+    found: list[tuple[str, os.stat_result]] = []
+
+    def onerror(exc: OSError) -> None:
+        raise CorpusError(f"cannot read corpus folder {exc.filename}: {exc.strerror}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            full = Path(dirpath) / name
+            try:
+                st = full.stat()
+            except OSError:
+                continue  # dangling link: nothing to pair
+            rel = PurePosixPath(full.relative_to(root).as_posix())
+            found.append((str(rel), st))
+    return found
+
+
+def discover(root: Path) -> CorpusListing:
+    """List the corpus under ``root`` as a pairs frame (one row per pair, natural order).
+
+    ``pair_id`` is the pairing key (``7`` for ``audio_7.wav``); when several files share a
+    key, the ones in the same folder pair up and ids get a ``@folder`` suffix.
+
+    Raises CorpusError when root does not exist, is not a folder or cannot be listed.
+    """
+    if not root.exists():
+        raise CorpusError(f"corpus folder not found: {root}", path=root)
+    if not root.is_dir():
+        raise CorpusError(f"corpus path is not a folder: {root}", path=root)
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise CorpusError(f"corpus folder is not readable: {root}", path=root)
+
+    audio: dict[str, list[tuple[str, os.stat_result]]] = defaultdict(list)
+    text: dict[str, list[tuple[str, os.stat_result]]] = defaultdict(list)
+    other: list[str] = []
+    for rel, st in _walk(root):
+        base = rel.rsplit("/", 1)[-1]
+        _, ext = split_ext(base)
+        if ext in AUDIO_EXTENSIONS:
+            audio[pair_key(base)].append((rel, st))
+        elif ext in TEXT_EXTENSIONS:
+            text[pair_key(base)].append((rel, st))
+        else:
+            other.append(rel)
+
+    rows: list[dict[str, Any]] = []
+    for key in sorted(set(audio) | set(text), key=natural_key):
+        rows.extend(_pair_up(key, audio.get(key, []), text.get(key, [])))
+    return CorpusListing(pairs=_frame(rows), other_files=tuple(other))
+
+
+def _folder(rel: str) -> str:
+    return rel.rsplit("/", 1)[0] if "/" in rel else ""
+
+
+def _pair_up(
+    key: str, audios: list[tuple[str, os.stat_result]], texts: list[tuple[str, os.stat_result]]
+) -> list[dict[str, Any]]:
+    if len(audios) <= 1 and len(texts) <= 1:
+        return [_row(key, key, audios[0] if audios else None, texts[0] if texts else None)]
+    # Several files share the key: pair within a folder first, then leftovers alone.
+    rows = []
+    remaining = list(texts)
+    for a in audios:
+        match = next((t for t in remaining if _folder(t[0]) == _folder(a[0])), None)
+        if match is not None:
+            remaining.remove(match)
+        rows.append(_row(f"{key}@{_folder(a[0]) or '.'}", key, a, match))
+    for t in remaining:
+        rows.append(_row(f"{key}@{_folder(t[0]) or '.'}", key, None, t))
+    seen: dict[str, int] = defaultdict(int)
+    for row in rows:  # same folder twice (audio_1.wav + 1.wav): number them
+        seen[row[C.PAIR_ID]] += 1
+        if seen[row[C.PAIR_ID]] > 1:
+            row[C.PAIR_ID] = f"{row[C.PAIR_ID]}#{seen[row[C.PAIR_ID]]}"
+    return rows
+
+
+def _row(
+    pair_id: str,
+    key: str,
+    audio: tuple[str, os.stat_result] | None,
+    text: tuple[str, os.stat_result] | None,
+) -> dict[str, Any]:
+    return {
+        C.PAIR_ID: pair_id,
+        C.PAIR_KEY: key,
+        C.AUDIO_NAME: audio[0] if audio else None,
+        C.TEXT_NAME: text[0] if text else None,
+        C.AUDIO_BYTES: audio[1].st_size if audio else None,
+        C.AUDIO_MTIME_NS: audio[1].st_mtime_ns if audio else None,
+        C.TEXT_BYTES: text[1].st_size if text else None,
+        C.TEXT_MTIME_NS: text[1].st_mtime_ns if text else None,
+    }
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=C.PAIR_COLUMNS)
+    for col in (C.PAIR_ID, C.PAIR_KEY, C.AUDIO_NAME, C.TEXT_NAME):
+        df[col] = df[col].astype("str")
+    for col in (C.AUDIO_BYTES, C.AUDIO_MTIME_NS, C.TEXT_BYTES, C.TEXT_MTIME_NS):
+        df[col] = df[col].astype("Int64")
+    return df.reset_index(drop=True)

@@ -1,0 +1,220 @@
+"""The main job, stage by stage: read audit → discover → measure → check → join → decide → write.
+
+``run`` and ``scan`` are what the CLI calls; notebooks can call them too, or any stage
+on its own. Stages exchange DataFrames; the only I/O is in the stage modules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from remediate import columns as C
+from remediate._version import __version__
+from remediate.audio import ProbeSettings
+from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_file
+from remediate.checks import run_checks
+from remediate.config import Config
+from remediate.corpus import discover
+from remediate.errors import ConfigError
+from remediate.join import match_audit
+from remediate.profiles import Profile, load_profile
+from remediate.report import (
+    AUDIT_SCHEMA,
+    FINDINGS_SCHEMA,
+    REPORT_SCHEMA,
+    ensure_out_dir,
+    manifest_frame,
+    write_bytes,
+    write_json,
+    write_manifest,
+    write_parquet,
+)
+from remediate.scan import ProgressCallback, ScanOptions, ScanStats, measure
+from remediate.summary import summarise
+from remediate.verdict import decide
+
+AUDIT_COPY = "audit-result.json"
+AUDIT_ERRORS = "audit_errors.parquet"
+FINDINGS = "findings.parquet"
+MEASUREMENTS = "measurements.parquet"
+REPORT = "report.parquet"
+MANIFEST = "manifest.csv"
+SUMMARY = "summary.json"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything a run produced, in memory, plus where it was written."""
+
+    config: Config
+    profile: Profile
+    audit: pd.DataFrame
+    pairs: pd.DataFrame
+    measurements: pd.DataFrame
+    findings: pd.DataFrame
+    matches: pd.DataFrame
+    report: pd.DataFrame
+    manifest: pd.DataFrame
+    summary: dict[str, Any]
+    stats: ScanStats
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def probe_settings(profile: Profile) -> ProbeSettings:
+    """The part of a profile the audio probe needs (also the audio cache key)."""
+    return ProbeSettings(
+        clip_level=profile.level.clip_level,
+        frame_s=profile.silence.frame_s,
+        silence_relative_db=profile.silence.relative_db,
+        silence_absolute_dbfs=profile.silence.absolute_dbfs,
+        loudness=profile.loudness.measure,
+    )
+
+
+def resolve_profile(config: Config) -> Profile:
+    """The edition profile with the config's overrides, language and loudness applied."""
+    overrides = list(config.overrides)
+    if config.language:
+        overrides.append(f"text.language={config.language}")
+    if config.loudness:
+        overrides.append("loudness.measure=true")
+    return load_profile(config.edition, overrides)
+
+
+def _check_paths(config: Config) -> None:
+    corpus = config.corpus.resolve()
+    out = config.out.resolve()
+    if out == corpus or corpus in out.parents:
+        raise ConfigError(
+            f"output folder {config.out} is inside the corpus {config.corpus}",
+            hint="write outputs outside the corpus so it is never altered",
+        )
+
+
+def analyse(
+    config: Config,
+    audit: pd.DataFrame,
+    *,
+    progress: ProgressCallback | None = None,
+) -> RunResult:
+    """All stages except writing: the in-memory result of a run."""
+    profile = resolve_profile(config)
+    listing = discover(config.corpus)
+    pairs = listing.pairs
+    measurements, stats = measure(
+        config.corpus,
+        pairs,
+        probe_settings(profile),
+        ScanOptions(jobs=config.jobs, cache_dir=config.cache_dir),
+        progress,
+    )
+    findings = run_checks(pairs, measurements, profile, listing.other_files)
+    matches = match_audit(audit, pairs)
+    report = decide(pairs, measurements, findings, audit, matches)
+    manifest = manifest_frame(report)
+    summary = summarise(report, findings, audit, profile)
+    summary["other_files"] = list(listing.other_files)
+    summary["scan"] = {
+        "files": stats.files,
+        "cached": stats.cached,
+        "measured": stats.measured,
+        "seconds": stats.seconds,
+        "workers": stats.workers,
+    }
+    return RunResult(
+        config,
+        profile,
+        audit,
+        pairs,
+        measurements,
+        findings,
+        matches,
+        report,
+        manifest,
+        summary,
+        stats,
+    )
+
+
+def _metadata(config: Config, audit_source: str | None, created: str) -> dict[str, Any]:
+    return {
+        "tool": "remediate",
+        "version": __version__,
+        "created_at": created,
+        "corpus_root": str(config.corpus.resolve()),
+        "audit_source": audit_source,
+        "job_id": config.job_id,
+        "edition": config.edition,
+        "overrides": list(config.overrides),
+    }
+
+
+def write(result: RunResult, audit_bytes: bytes | None, audit_source: str | None) -> RunResult:
+    """Write every output of a run into ``config.out``; ``summary.json`` last."""
+    config = result.config
+    out = ensure_out_dir(config.out)
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    meta = _metadata(config, audit_source, created)
+    outputs: dict[str, Path] = {}
+    if audit_bytes is not None:
+        outputs["audit_copy"] = write_bytes(out / AUDIT_COPY, audit_bytes)
+        outputs["audit_errors"] = write_parquet(
+            result.audit, out / AUDIT_ERRORS, AUDIT_SCHEMA, meta
+        )
+    outputs["findings"] = write_parquet(result.findings, out / FINDINGS, FINDINGS_SCHEMA, meta)
+    outputs["measurements"] = _write_measurements(result, out / MEASUREMENTS, meta)
+    outputs["report"] = write_parquet(result.report, out / REPORT, REPORT_SCHEMA, meta)
+    outputs["manifest"] = write_manifest(out / MANIFEST, result.manifest)
+    summary = {
+        **meta,
+        **result.summary,
+        "outputs": {k: str(v) for k, v in outputs.items()} | {"summary": str(out / SUMMARY)},
+    }
+    outputs["summary"] = write_json(out / SUMMARY, summary)
+    return replace(result, summary=summary, outputs=outputs)
+
+
+def _write_measurements(result: RunResult, path: Path, meta: dict[str, Any]) -> Path:
+    frame = result.pairs.merge(result.measurements, on=C.PAIR_ID, how="left")
+    schema = pa.Schema.from_pandas(frame, preserve_index=False)
+    return write_parquet(frame, path, schema, meta)
+
+
+def run(
+    config: Config,
+    *,
+    audit_bytes: bytes | None = None,
+    audit_source: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> RunResult:
+    """The main job: audit result + corpus → report, findings, manifest, summary in ``out``.
+
+    The audit comes from ``audit_bytes`` (e.g. fetched from the API) or ``config.audit_file``.
+    Raises a RemediateError subclass when the run cannot start or write; data problems
+    are findings.
+    """
+    _check_paths(config)
+    if audit_bytes is None:
+        if config.audit_file is None:
+            raise ConfigError("no audit result given", hint="pass --audit-file or --job-id")
+        audit_bytes, audit = read_audit_file(config.audit_file, job_id=config.job_id)
+        audit_source = audit_source or str(config.audit_file)
+    else:
+        audit = parse_audit_result(
+            audit_bytes, source=audit_source or "audit result", job_id=config.job_id
+        )
+    result = analyse(config, audit, progress=progress)
+    return write(result, audit_bytes, audit_source)
+
+
+def scan(config: Config, *, progress: ProgressCallback | None = None) -> RunResult:
+    """The corpus stages alone (no audit): findings, report, manifest, summary in ``out``."""
+    _check_paths(config)
+    result = analyse(config, empty_audit_frame(), progress=progress)
+    return write(result, None, None)

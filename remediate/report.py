@@ -1,0 +1,178 @@
+"""Write the outputs: Parquet tables, the resubmission manifest, the JSON summary.
+
+Every file is written to a temporary name in the output folder and renamed into place,
+so an interrupted run never leaves a half-written file; ``summary.json`` is written last
+and its presence means the run completed. The only module that writes Parquet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from remediate import columns as C
+from remediate.errors import OutputError
+
+METADATA_KEY = b"remediate"
+
+_STR = pa.string()
+_LIST_STR = pa.list_(pa.string())
+
+AUDIT_SCHEMA = pa.schema(
+    [
+        (C.ENTRY_ID, pa.int64()),
+        (C.JOB_ID, _STR),
+        (C.SOURCE, _STR),
+        (C.AUDIT_TIME, pa.timestamp("us", tz="UTC")),
+        (C.AUDIT_TIME_RAW, pa.int64()),
+        (C.AUDIO_NAME, _STR),
+        (C.TEXT_NAME, _STR),
+        (C.ERROR_CODE, _STR),
+        (C.ERROR_MESSAGE, _STR),
+        (C.ATTACHMENT_NAME, _STR),
+    ]
+)
+FINDINGS_SCHEMA = pa.schema(
+    [
+        (C.PAIR_ID, _STR),
+        (C.CHECK, _STR),
+        (C.SEVERITY, _STR),
+        (C.VALUE, pa.float64()),
+        (C.THRESHOLD, pa.float64()),
+        (C.FIXABLE, pa.bool_()),
+        (C.MESSAGE, _STR),
+    ]
+)
+REPORT_SCHEMA = pa.schema(
+    [
+        (C.PAIR_ID, _STR),
+        (C.AUDIO_NAME, _STR),
+        (C.TEXT_NAME, _STR),
+        (C.DURATION_S, pa.float64()),
+        (C.SAMPLERATE, pa.int64()),
+        (C.CHANNELS, pa.int64()),
+        (C.SUBTYPE, _STR),
+        (C.AUDIO_SHA256, _STR),
+        (C.AUDIT_ERROR_CODES, _LIST_STR),
+        (C.AUDIT_ENTRY_IDS, pa.list_(pa.int64())),
+        (C.CHECKS, _LIST_STR),
+        (C.VERDICT, _STR),
+        (C.REASONS, _LIST_STR),
+    ]
+)
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it over ``path`` on success only."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=path) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write bytes atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
+def write_text(path: Path, writer: Callable[[IO[str]], None]) -> Path:
+    """Write text atomically through ``writer(fh)`` (UTF-8, ``\\n`` newlines)."""
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+        writer(fh)
+    return path
+
+
+def write_json(path: Path, doc: Any) -> Path:
+    """Write a JSON document atomically (UTF-8, indented, non-ASCII kept)."""
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+    def writer(fh: IO[str]) -> None:
+        fh.write(text)
+
+    return write_text(path, writer)
+
+
+def write_parquet(
+    df: pd.DataFrame, path: Path, schema: pa.Schema, metadata: dict[str, Any]
+) -> Path:
+    """Write a frame as Parquet (zstd) with an explicit schema and tool metadata."""
+    table = pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
+    meta = dict(table.schema.metadata or {})
+    meta[METADATA_KEY] = json.dumps(metadata, ensure_ascii=False).encode("utf-8")
+    table = table.replace_schema_metadata(meta)
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+    return path
+
+
+def read_metadata(path: Path) -> dict[str, Any]:
+    """The tool metadata stored in a Parquet file written by :func:`write_parquet`."""
+    meta = pq.read_schema(path).metadata or {}
+    raw = meta.get(METADATA_KEY)
+    return json.loads(raw) if raw else {}
+
+
+def manifest_frame(report: pd.DataFrame) -> pd.DataFrame:
+    """The resubmission manifest: keep and fix pairs, in report order."""
+    keep = report[report[C.VERDICT].isin([C.VERDICT_KEEP, C.VERDICT_FIX])]
+    out = pd.DataFrame(
+        {
+            C.AUDIO_NAME: keep[C.AUDIO_NAME],
+            C.TEXT_NAME: keep[C.TEXT_NAME],
+            C.DURATION_S: keep[C.DURATION_S].round(4),
+            C.SHA256: keep[C.AUDIO_SHA256],
+            C.VERDICT: keep[C.VERDICT],
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def write_manifest(path: Path, manifest: pd.DataFrame) -> Path:
+    """Write the manifest as CSV (header, ``\\n`` line ends, UTF-8)."""
+
+    def writer(fh: IO[str]) -> None:
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(list(manifest.columns))
+        for row in manifest.itertuples(index=False):
+            w.writerow(
+                ["" if (isinstance(v, float) and pd.isna(v)) or v is None else v for v in row]
+            )
+        fh.write(buf.getvalue())
+
+    return write_text(path, writer)
+
+
+def ensure_out_dir(out: Path) -> Path:
+    """Create the output folder (and parents) or raise OutputError."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create output folder {out}: {exc.strerror or exc}", path=out
+        ) from None
+    if not os.access(out, os.W_OK):
+        raise OutputError(f"output folder is not writable: {out}", path=out)
+    return out

@@ -1,0 +1,322 @@
+"""Measure every pair of the corpus: one audio probe and one text decode per file.
+
+Work is spread over processes when there is enough of it (BLAS pinned to one thread in
+the workers, see performance.md), results come back in corpus order whatever the
+scheduling, and every measurement is cached in SQLite keyed by path, size, mtime,
+probe settings and tool version: an unchanged rescan reads nothing but the cache, and an
+interrupted scan resumes where it stopped (results are committed as they arrive).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from remediate import columns as C
+from remediate._version import __version__
+from remediate.audio import AudioFacts, ProbeSettings, probe
+from remediate.texts import TextFacts, decode_text
+
+#: Below this many files to measure, a process pool costs more than it saves.
+POOL_MIN_FILES = 48
+#: Commit the cache every this many results so an interrupted scan loses little.
+COMMIT_EVERY = 64
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """How to run the scan: parallelism and cache location (None disables the cache)."""
+
+    jobs: int = 0  # 0 = one per core
+    cache_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class ScanStats:
+    """What the scan did, for the summary and the benchmark."""
+
+    files: int
+    cached: int
+    measured: int
+    seconds: float
+    workers: int
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/remediate`` (``~/.cache/remediate``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "remediate"
+
+
+# --- work items ----------------------------------------------------------------------
+
+
+def _measure_audio(path: str, settings: ProbeSettings) -> dict[str, Any]:
+    return probe(Path(path), settings).as_dict()
+
+
+def _measure_text(path: str) -> dict[str, Any]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return TextFacts(text_error=f"cannot read: {exc.strerror or exc}").as_dict()
+    return decode_text(data).as_dict()
+
+
+def _work(item: tuple[str, str, ProbeSettings]) -> dict[str, Any]:
+    kind, path, settings = item
+    return _measure_audio(path, settings) if kind == "audio" else _measure_text(path)
+
+
+def _init_worker() -> None:
+    # Spawned workers import numpy after this is in their environment (set by the parent),
+    # this only guards against a BLAS library loaded some other way.
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    os.environ["OMP_NUM_THREADS"] = "1"
+
+
+@contextmanager
+def _single_threaded_env() -> Iterator[None]:
+    keys = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    saved = {k: os.environ.get(k) for k in keys}
+    try:
+        for k in keys:
+            os.environ[k] = "1"
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+# --- cache -----------------------------------------------------------------------------
+
+
+class _Cache:
+    """SQLite key → JSON facts; a no-op when disabled."""
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.conn: sqlite3.Connection | None = None
+        if cache_dir is None:
+            return
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(cache_dir / "scan-cache.sqlite3", timeout=30)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            self.conn.commit()
+        except sqlite3.Error:
+            self.conn = None  # an unusable cache only costs speed
+
+    def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        if self.conn is None or not keys:
+            return {}
+        found: dict[str, dict[str, Any]] = {}
+        try:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                for key, value in self.conn.execute(
+                    f"SELECT key, value FROM facts WHERE key IN ({marks})", chunk
+                ):
+                    found[key] = json.loads(value)
+        except sqlite3.Error:
+            return {}
+        return found
+
+    def put(self, key: str, value: dict[str, Any]) -> None:
+        if self.conn is None:
+            return
+        try:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)", (key, json.dumps(value))
+            )
+        except sqlite3.Error:
+            pass
+
+    def commit(self) -> None:
+        if self.conn is not None:
+            try:
+                self.conn.commit()
+            except sqlite3.Error:
+                pass
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.commit()
+            self.conn.close()
+
+
+def _cache_key(kind: str, path: Path, size: int, mtime_ns: int, settings: ProbeSettings) -> str:
+    raw = json.dumps(
+        [
+            __version__,
+            kind,
+            str(path.resolve()),
+            size,
+            mtime_ns,
+            asdict(settings) if kind == "audio" else None,
+        ]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- the scan ----------------------------------------------------------------------------
+
+
+def measure(
+    root: Path,
+    pairs: pd.DataFrame,
+    settings: ProbeSettings,
+    options: ScanOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> tuple[pd.DataFrame, ScanStats]:
+    """Measure every audio and text file of ``pairs``; one row per pair, same order.
+
+    Returns the measurements frame (``pair_id`` plus the audio and text measurement
+    columns) and what the scan did. Never raises for a bad file.
+    """
+    options = options or ScanOptions()
+    started = time.perf_counter()
+    items: list[tuple[int, str, Path, str]] = []  # (row, kind, path, cache key)
+    for i, row in enumerate(pairs.itertuples(index=False)):
+        for kind, name, size, mtime in (
+            (
+                "audio",
+                getattr(row, C.AUDIO_NAME),
+                getattr(row, C.AUDIO_BYTES),
+                getattr(row, C.AUDIO_MTIME_NS),
+            ),
+            (
+                "text",
+                getattr(row, C.TEXT_NAME),
+                getattr(row, C.TEXT_BYTES),
+                getattr(row, C.TEXT_MTIME_NS),
+            ),
+        ):
+            if isinstance(name, str):
+                path = root / name
+                items.append(
+                    (i, kind, path, _cache_key(kind, path, int(size), int(mtime), settings))
+                )
+
+    cache = _Cache(options.cache_dir)
+    results: dict[str, dict[str, Any]] = cache.get_many([key for *_, key in items])
+    todo = [it for it in items if it[3] not in results]
+    done = len(items) - len(todo)
+    if progress:
+        progress(done, len(items))
+
+    jobs = options.jobs or (os.cpu_count() or 1)
+    workers = min(jobs, max(1, len(todo))) if len(todo) >= POOL_MIN_FILES else 1
+    work = [(kind, str(path), settings) for _, kind, path, _ in todo]
+    try:
+        if workers > 1:
+            with _single_threaded_env():
+                ctx = multiprocessing.get_context("spawn")
+                with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker) as pool:
+                    stream: Iterator[dict[str, Any]] = pool.map(_work, work, chunksize=8)
+                    done = _collect(stream, todo, results, cache, done, len(items), progress)
+        else:
+            done = _collect(map(_work, work), todo, results, cache, done, len(items), progress)
+    finally:
+        cache.close()
+
+    frame = _frame(pairs, items, results)
+    stats = ScanStats(
+        files=len(items),
+        cached=len(items) - len(todo),
+        measured=len(todo),
+        seconds=round(time.perf_counter() - started, 3),
+        workers=workers,
+    )
+    return frame, stats
+
+
+def _collect(
+    stream: Iterator[dict[str, Any]],
+    todo: list[tuple[int, str, Path, str]],
+    results: dict[str, dict[str, Any]],
+    cache: _Cache,
+    done: int,
+    total: int,
+    progress: ProgressCallback | None,
+) -> int:
+    for n, (item, facts) in enumerate(zip(todo, stream, strict=True), start=1):
+        results[item[3]] = facts
+        cache.put(item[3], facts)
+        done += 1
+        if n % COMMIT_EVERY == 0:
+            cache.commit()
+        if progress:
+            progress(done, total)
+    return done
+
+
+def _frame(
+    pairs: pd.DataFrame, items: list[tuple[int, str, Path, str]], results: dict[str, dict[str, Any]]
+) -> pd.DataFrame:
+    audio_empty = AudioFacts().as_dict()
+    text_empty = TextFacts().as_dict()
+    text_empty[C.TEXT_BOM] = None
+    rows = [{C.PAIR_ID: pid, **audio_empty, **text_empty} for pid in pairs[C.PAIR_ID]]
+    for i, _kind, _path, key in items:
+        rows[i].update(results[key])
+    df = pd.DataFrame(rows, columns=[C.PAIR_ID, *C.AUDIO_MEASUREMENTS, *C.TEXT_MEASUREMENTS])
+    return coerce_measurements(df)
+
+
+_INT_COLS = (
+    C.SAMPLERATE,
+    C.CHANNELS,
+    C.FRAMES,
+    C.DECLARED_DATA_BYTES,
+    C.ACTUAL_DATA_BYTES,
+    C.CLIP_SAMPLES,
+    C.CLIP_LONGEST_RUN,
+    C.TEXT_CHARS,
+)
+_STR_COLS = (
+    C.PAIR_ID,
+    C.CONTAINER,
+    C.FORMAT,
+    C.SUBTYPE,
+    C.AUDIO_SHA256,
+    C.SAMPLES_SHA256,
+    C.AUDIO_ERROR,
+    C.TEXT_ENCODING,
+    C.TEXT,
+    C.TEXT_ERROR,
+)
+
+
+def coerce_measurements(df: pd.DataFrame) -> pd.DataFrame:
+    """Give the measurements frame its declared dtypes (nullable ints, floats, str, boolean)."""
+    for col in df.columns:
+        if col in _INT_COLS:
+            df[col] = df[col].astype("Int64")
+        elif col in _STR_COLS:
+            df[col] = df[col].astype("str")
+        elif col == C.TEXT_BOM:
+            df[col] = df[col].astype("boolean")
+        else:
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+    return df

@@ -1,0 +1,132 @@
+"""Decode transcript bytes: strict UTF-8 first, then BOMs, then charset detection.
+
+Pure: bytes in, :class:`TextFacts` out. Also the small text helpers the checks and
+the fix stage share (script classification, the canonical cleaned form).
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from dataclasses import dataclass, fields
+from typing import Any
+
+#: BOMs we recognise, longest first (UTF-32 LE starts with the UTF-16 LE BOM).
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+#: Encodings tried, in order, when the bytes are not UTF-8 and carry no BOM. gb18030 is a
+#: superset of GBK/GB2312 and covers the Chinese transcripts MetaStudio trains on.
+_FALLBACKS = ("gb18030", "big5", "shift_jis", "euc-kr")
+
+
+@dataclass(frozen=True)
+class TextFacts:
+    """What decoding one transcript tells. Field names match ``columns``."""
+
+    text_encoding: str | None = None
+    text_bom: bool = False
+    text: str | None = None
+    text_chars: int | None = None
+    text_error: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _detect(data: bytes) -> str | None:
+    """Best guess of a legacy encoding via charset-normalizer, preferring gb18030 for CJK."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a declared dependency
+        best = None
+    else:
+        match = from_bytes(data).best()
+        best = match.encoding if match is not None else None
+    if best is not None:
+        best = codecs.lookup(best).name
+        # charset-normalizer names GBK/GB2312 separately; gb18030 decodes all of them.
+        if best in ("gbk", "gb2312", "hz"):
+            best = "gb18030"
+    candidates = ([best] if best else []) + [e for e in _FALLBACKS if e != best]
+    for enc in candidates:
+        try:
+            data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return enc
+    return None
+
+
+def decode_text(data: bytes) -> TextFacts:
+    """Decode transcript bytes, recording the encoding that worked.
+
+    ``text_encoding`` is ``utf-8`` for clean files; anything else (a BOM, gb18030...) is
+    what the fix stage rewrites. Undecodable bytes give ``text_error``.
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(enc)
+            except UnicodeDecodeError as exc:
+                return TextFacts(enc, True, None, None, f"invalid {enc} at byte {exc.start}")
+            return TextFacts(enc, True, text, len(text), None)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        detected = _detect(data)
+        if detected is None:
+            return TextFacts(
+                None, False, None, None, f"not UTF-8 (byte {exc.start}), encoding unknown"
+            )
+        text = data.decode(detected)
+        return TextFacts(detected, False, text, len(text), None)
+    return TextFacts("utf-8", False, text, len(text), None)
+
+
+def clean_text(text: str) -> str:
+    """The canonical form a transcript is rewritten to: NFC, whitespace runs collapsed,
+    control characters dropped, trimmed. Never changes wording."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if ch in "\t\n " or unicodedata.category(ch)[0] != "C")
+    return " ".join(text.split())
+
+
+def control_chars(text: str) -> int:
+    """Number of control/format characters other than tab and newline (BOM-like junk)."""
+    return sum(1 for ch in text if ch not in "\t\r\n" and unicodedata.category(ch) in ("Cc", "Cf"))
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters by script: ``han`` (CJK ideographs), ``latin``, ``other``; digits/punctuation ignored."""
+    counts = {"han": 0, "latin": 0, "other": 0}
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff":
+            counts["han"] += 1
+        elif ch.isascii() or unicodedata.name(ch, "").startswith("LATIN"):
+            counts["latin"] += 1
+        else:
+            counts["other"] += 1
+    return counts
+
+
+def dominant_script(text: str) -> str | None:
+    """``han`` or ``latin`` (whichever has more letters), or None for text without letters."""
+    counts = script_counts(text)
+    if not any(counts.values()):
+        return None
+    return max(counts, key=lambda k: counts[k])
+
+
+def spoken_units(text: str) -> int:
+    """Units of speech for a chars-per-second rate: each Han character counts one syllable;
+    Latin text counts letters (the SDP/Piper char-rate convention)."""
+    counts = script_counts(text)
+    return counts["han"] + counts["latin"] + counts["other"]
