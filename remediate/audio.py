@@ -333,6 +333,33 @@ class _Accumulator:
         return round(value, 3) if math.isfinite(value) else None
 
 
+def envelope(
+    path: Path, points: int = 2000
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """A min/max envelope of a file's mono mix for plotting: (seconds, low, high), ±1 full scale.
+
+    Reads blockwise, so plotting an hour-long file costs ``points`` floats of memory.
+    """
+    info = sf.info(str(path))
+    frames = max(1, int(info.frames))
+    per = max(1, -(-frames // points))
+    lows: list[float] = []
+    highs: list[float] = []
+    with sf.SoundFile(path) as snd:
+        for block in snd.blocks(blocksize=per * 64, dtype="int16", always_2d=True):
+            mono = block.astype(np.float64).mean(axis=1) / FULL_SCALE
+            usable = (mono.size // per) * per
+            if usable:
+                chunks = mono[:usable].reshape(-1, per)
+                lows.extend(chunks.min(axis=1))
+                highs.extend(chunks.max(axis=1))
+            if mono.size > usable:
+                lows.append(float(mono[usable:].min()))
+                highs.append(float(mono[usable:].max()))
+    times = np.arange(len(lows), dtype=np.float64) * per / info.samplerate
+    return times, np.asarray(lows), np.asarray(highs)
+
+
 def _sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
