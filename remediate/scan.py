@@ -14,6 +14,7 @@ import json
 import multiprocessing
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -83,10 +84,19 @@ def _work(item: tuple[str, str, ProbeSettings]) -> dict[str, Any]:
 
 
 def _init_worker() -> None:
-    # Spawned workers import numpy after this is in their environment (set by the parent),
-    # this only guards against a BLAS library loaded some other way.
+    # The probe makes no BLAS calls (sums of squares are integer reductions, FFTs are
+    # pocketfft), so OpenBLAS oversubscription (performance.md) cannot bite; pin it anyway
+    # for a BLAS loaded later in the worker.
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
     os.environ["OMP_NUM_THREADS"] = "1"
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """fork on Linux: no re-import of ``__main__`` (library callers need no main guard) and
+    no interpreter start-up per worker; spawn elsewhere, with BLAS pinned in the environment."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 @contextmanager
@@ -231,7 +241,7 @@ def measure(
     try:
         if workers > 1:
             with _single_threaded_env():
-                ctx = multiprocessing.get_context("spawn")
+                ctx = _pool_context()
                 with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker) as pool:
                     stream: Iterator[dict[str, Any]] = pool.map(_work, work, chunksize=8)
                     done = _collect(stream, todo, results, cache, done, len(items), progress)

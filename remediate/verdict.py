@@ -72,14 +72,14 @@ def decide(
         else:
             unmatched.append((int(match[C.ENTRY_ID]), str(match[NOTE])))
 
-    facts = measurements.set_index(C.PAIR_ID)
+    facts = {m[C.PAIR_ID]: m for m in C.records(measurements)}
     rows: list[dict[str, Any]] = []
     for pair in C.records(pairs):
         pid = pair[C.PAIR_ID]
         found = by_pair.get(pid, [])
         ids = sorted(set(flagged.get(pid, [])))
         verdict, reasons = _verdict(found, [entries[i] for i in ids])
-        m: Any = facts.loc[pid] if pid in facts.index else None
+        m: Any = facts.get(pid)
         rows.append(
             {
                 C.PAIR_ID: pid,
