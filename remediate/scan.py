@@ -175,15 +175,17 @@ class _Cache:
             self.conn.close()
 
 
-def _cache_key(kind: str, path: Path, size: int, mtime_ns: int, settings: ProbeSettings) -> str:
+def _cache_key(
+    kind: str, path: Path, size: int, mtime_ns: int, settings: dict[str, Any] | None
+) -> str:
     raw = json.dumps(
         [
             __version__,
             kind,
-            str(path.resolve()),
+            str(path),  # absolute: the root is resolved once per scan
             size,
             mtime_ns,
-            asdict(settings) if kind == "audio" else None,
+            settings if kind == "audio" else None,
         ]
     )
     return hashlib.sha256(raw.encode()).hexdigest()
@@ -206,6 +208,8 @@ def measure(
     """
     options = options or ScanOptions()
     started = time.perf_counter()
+    base = root.resolve()  # once, not per file: resolve() stats every path component
+    settings_key = asdict(settings)
     items: list[tuple[int, str, Path, str]] = []  # (row, kind, path, cache key)
     for i, row in enumerate(pairs.itertuples(index=False)):
         for kind, name, size, mtime in (
@@ -223,9 +227,9 @@ def measure(
             ),
         ):
             if isinstance(name, str):
-                path = root / name
+                path = base / name
                 items.append(
-                    (i, kind, path, _cache_key(kind, path, int(size), int(mtime), settings))
+                    (i, kind, path, _cache_key(kind, path, int(size), int(mtime), settings_key))
                 )
 
     cache = _Cache(options.cache_dir)
