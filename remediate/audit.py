@@ -20,6 +20,8 @@ from remediate.errors import AuditFileError
 #: ``audit_time`` at or above this is taken as epoch milliseconds, below as seconds
 #: (the documented range 0..2147483647 fits seconds; reference §3).
 MILLIS_THRESHOLD = 100_000_000_000
+#: ``audit_time_raw`` is stored as int64; anything outside is not a time.
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 _STR_FIELDS = (C.AUDIO_NAME, C.TEXT_NAME, C.ERROR_CODE, C.ERROR_MESSAGE)
 
@@ -29,7 +31,10 @@ def audit_time(raw: Any) -> pd.Timestamp | None:
     if raw is None or isinstance(raw, bool) or not isinstance(raw, int | float) or raw <= 0:
         return None
     unit = "ms" if raw >= MILLIS_THRESHOLD else "s"
-    return pd.Timestamp(int(raw), unit=unit, tz="UTC")
+    try:
+        return pd.Timestamp(int(raw), unit=unit, tz="UTC")
+    except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+        return None  # beyond what a timestamp can hold: keep the raw value only
 
 
 def _opt_str(block: dict[str, Any], key: str, where: str, source: str) -> str | None:
@@ -58,7 +63,14 @@ def _raw_time(block: dict[str, Any], where: str, source: str) -> int | None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise AuditFileError(f"{source}: {where}.audit_time must be a number")
+    if not _INT64_MIN <= raw <= _INT64_MAX:
+        raise AuditFileError(f"{source}: {where}.audit_time {raw} is out of range")
     return int(raw)
+
+
+def _reject_constant(name: str) -> Any:
+    # Python's json accepts NaN/Infinity; RFC 8259 (and the API) do not.
+    raise ValueError(f"{name} is not valid JSON")
 
 
 def parse_audit_result(
@@ -79,11 +91,15 @@ def parse_audit_result(
     if not text.strip():
         raise AuditFileError(f"{source}: the file is empty")
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise AuditFileError(
             f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
         ) from None
+    except ValueError as exc:
+        raise AuditFileError(f"{source}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise AuditFileError(f"{source}: JSON nested too deeply") from None
     if not isinstance(doc, dict):
         raise AuditFileError(
             f"{source}: expected a JSON object with system_audit_result/admin_audit_result, "

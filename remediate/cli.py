@@ -191,7 +191,8 @@ def _finish(result: Any, as_json: bool, fail_on: str) -> None:
 
 @click.group(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
-    epilog=f"Exit codes:\n\n{EXIT_CODE_HELP}",
+    # \b keeps click from rewrapping the table into one paragraph.
+    epilog=f"Exit codes:\n\n\b\n{EXIT_CODE_HELP}",
 )
 @click.version_option(__version__, prog_name="remediate")
 def cli() -> None:
@@ -203,6 +204,7 @@ def cli() -> None:
 
     Example:
 
+    \b
         remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123
     """
 
@@ -226,6 +228,7 @@ def run_command(audit_file: Path | None, as_json: bool, fail_on: str, **opts: An
 
     Example:
 
+    \b
         remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123
     """
     from remediate import pipeline
@@ -252,6 +255,7 @@ def scan_command(as_json: bool, fail_on: str, **opts: Any) -> None:
 
     Example:
 
+    \b
         remediate scan --corpus corpus/ --out out/precheck --edition middle
     """
     from remediate import pipeline
@@ -272,6 +276,7 @@ def checks_command(as_json: bool) -> None:
 
     Example:
 
+    \b
         remediate checks
     """
     from remediate.checks import CHECKS
@@ -297,6 +302,7 @@ def profile_command(edition: str) -> None:
 
     Example:
 
+    \b
         remediate profile middle
     """
     from remediate.profiles import profile_text

@@ -17,7 +17,14 @@ import pandas as pd
 
 from remediate import columns as C
 from remediate.errors import CorpusError
-from remediate.names import AUDIO_EXTENSIONS, TEXT_EXTENSIONS, natural_key, pair_key, split_ext
+from remediate.names import (
+    AUDIO_EXTENSIONS,
+    TEXT_EXTENSIONS,
+    fold,
+    natural_key,
+    pair_key,
+    split_ext,
+)
 
 
 @dataclass(frozen=True)
@@ -88,19 +95,40 @@ def _folder(rel: str) -> str:
     return rel.rsplit("/", 1)[0] if "/" in rel else ""
 
 
+def _prefixed(rel: str) -> bool:
+    """Whether a file uses the ``audio_N``/``text_N`` naming rather than bare ``N``."""
+    base = rel.rsplit("/", 1)[-1]
+    return pair_key(base) != split_ext(fold(base))[0]
+
+
 def _pair_up(
     key: str, audios: list[tuple[str, os.stat_result]], texts: list[tuple[str, os.stat_result]]
 ) -> list[dict[str, Any]]:
     if len(audios) <= 1 and len(texts) <= 1:
         return [_row(key, key, audios[0] if audios else None, texts[0] if texts else None)]
-    # Several files share the key: pair within a folder first, then leftovers alone.
-    rows = []
+    # Several files share the key: pair within a folder first, named alike (audio_1.wav
+    # with text_1.txt, 1.wav with 1.txt) before any other, then leftovers alone.
     remaining = list(texts)
+    partner: dict[str, tuple[str, os.stat_result]] = {}
+    for same_style in (True, False):
+        for a in audios:
+            if a[0] in partner:
+                continue
+            match = next(
+                (
+                    t
+                    for t in remaining
+                    if _folder(t[0]) == _folder(a[0])
+                    and (not same_style or _prefixed(t[0]) == _prefixed(a[0]))
+                ),
+                None,
+            )
+            if match is not None:
+                remaining.remove(match)
+                partner[a[0]] = match
+    rows = []
     for a in audios:
-        match = next((t for t in remaining if _folder(t[0]) == _folder(a[0])), None)
-        if match is not None:
-            remaining.remove(match)
-        rows.append(_row(f"{key}@{_folder(a[0]) or '.'}", key, a, match))
+        rows.append(_row(f"{key}@{_folder(a[0]) or '.'}", key, a, partner.get(a[0])))
     for t in remaining:
         rows.append(_row(f"{key}@{_folder(t[0]) or '.'}", key, None, t))
     seen: dict[str, int] = defaultdict(int)

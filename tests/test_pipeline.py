@@ -1,0 +1,404 @@
+"""End to end on the committed sample dataset (remediate.pipeline).
+
+The sample corpus is only read; outputs go to a temporary folder. One run is shared by
+the module (it is deterministic and read-only); tests that alter anything make their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from remediate import columns as C
+from remediate import pipeline
+from remediate.config import Config
+from remediate.errors import ConfigError
+from remediate.report import read_metadata
+
+KEEP = [0, 1, 4, 6, 8, 10, 12, 14, 16, 18]
+FIX = [3, 5, 11, 15, 20, 23]
+DROP = [2, 7, 9, 13, 17, 19, 21, 22]
+EXPECTED = (
+    {str(n): C.VERDICT_KEEP for n in KEEP}
+    | {str(n): C.VERDICT_FIX for n in FIX}
+    | {str(n): C.VERDICT_DROP for n in DROP}
+)
+OUTPUT_FILES = [
+    "audit-result.json",
+    "audit_errors.parquet",
+    "findings.parquet",
+    "manifest.csv",
+    "measurements.parquet",
+    "report.parquet",
+    "summary.json",
+]
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> pipeline.RunResult:
+    root = Path(__file__).resolve().parent.parent / "sample_dataset"
+    config = Config(
+        corpus=root,
+        out=tmp_path_factory.mktemp("run") / "out",
+        audit_file=root / "audit-result.json",
+        cache_dir=None,
+        jobs=1,
+    )
+    return pipeline.run(config)
+
+
+@pytest.fixture(scope="module")
+def report(result: pipeline.RunResult) -> pd.DataFrame:
+    return pd.read_parquet(result.config.out / "report.parquet")
+
+
+def pair(report: pd.DataFrame, pair_id: str) -> dict[str, Any]:
+    rows = C.records(report[report[C.PAIR_ID] == pair_id])
+    assert len(rows) == 1
+    return rows[0]
+
+
+def test_every_pair_gets_the_documented_verdict(report: pd.DataFrame) -> None:
+    pairs = report[report[C.PAIR_ID].notna()]
+
+    got = dict(zip(pairs[C.PAIR_ID], pairs[C.VERDICT], strict=True))
+
+    assert got == EXPECTED
+    assert list(pairs[C.PAIR_ID]) == [str(n) for n in range(24)]
+
+
+def test_unmatched_rows_are_audio_40_the_traversal_and_the_admin_entry(
+    report: pd.DataFrame,
+) -> None:
+    unmatched = report[report[C.VERDICT] == C.VERDICT_UNMATCHED]
+
+    assert unmatched[C.PAIR_ID].isna().all()
+    assert [list(ids) for ids in unmatched[C.AUDIT_ENTRY_IDS]] == [[5], [6], [7]]
+    assert list(unmatched[C.AUDIO_NAME][:2]) == ["audio_40.wav", "../../etc/audio_1.wav"]
+    reasons = [list(r) for r in unmatched[C.REASONS]]
+    assert "audio_40.wav / text_40.txt is not in the local corpus" in reasons[0][0]
+    assert "would resolve outside the corpus; not followed" in reasons[1][0]
+    assert reasons[2][0].startswith("admin audit")
+    assert "job-level entry (admin review)" in reasons[2][0]
+
+
+def test_traversal_entry_is_not_matched_to_pair_1(report: pd.DataFrame) -> None:
+    r = pair(report, "1")
+
+    assert r[C.VERDICT] == C.VERDICT_KEEP
+    assert list(r[C.AUDIT_ENTRY_IDS]) == []
+
+
+def test_specific_reasons(report: pd.DataFrame) -> None:
+    three = list(pair(report, "3")[C.REASONS])
+    two = list(pair(report, "2")[C.REASONS])
+    fifteen = list(pair(report, "15")[C.REASONS])
+
+    assert "MSS.20020011" in three[0] and "audio-channels" in three[0]
+    assert "fixable" in three[0]
+    assert "MSS.20020027" in two[0] and "nothing local explains it" in two[0]
+    assert "not in the catalogue" in fifteen[0] and "text-encoding" in fifteen[0]
+    assert any(r.startswith("audio-clipping:") for r in pair(report, "9")[C.REASONS])
+    assert any(r.startswith("audio-container:") for r in pair(report, "22")[C.REASONS])
+    assert any(r.startswith("text-missing:") for r in pair(report, "17")[C.REASONS])
+    assert any(r.startswith("audio-missing:") for r in pair(report, "19")[C.REASONS])
+
+
+def test_specific_checks(report: pd.DataFrame) -> None:
+    def checks(pid: str) -> set[str]:
+        return set(pair(report, pid)[C.CHECKS])
+
+    assert "audio-channels" in checks("3")
+    assert "audio-samplerate-high" in checks("5")
+    assert "audio-samplerate-low" in checks("7")
+    assert "audio-clipping" in checks("9")
+    assert {"audio-silence-lead", "audio-silence-trail"} <= checks("11")
+    assert "text-empty" in checks("13")
+    assert "text-encoding" in checks("15")
+    assert "audio-subtype" in checks("20")
+    assert "audio-too-long" in checks("21")
+    assert "audio-container" in checks("22")
+    assert "text-bom" in checks("23")
+
+
+def test_audit_codes_reach_the_flagged_pairs(report: pd.DataFrame) -> None:
+    codes = {
+        pid: list(c)
+        for pid, c in zip(report[C.PAIR_ID], report[C.AUDIT_ERROR_CODES], strict=True)
+        if isinstance(pid, str) and len(c)
+    }
+
+    assert codes == {
+        "2": ["MSS.20020027"],
+        "3": ["MSS.20020011"],
+        "9": ["MSS.20020019"],
+        "15": ["MSS.20020013"],
+        "22": ["MSS.20020018"],
+    }
+
+
+def test_every_audit_entry_is_accounted_for(
+    report: pd.DataFrame, result: pipeline.RunResult
+) -> None:
+    ids = [int(i) for ids in report[C.AUDIT_ENTRY_IDS] for i in ids]
+
+    assert sorted(ids) == list(result.audit[C.ENTRY_ID]) == list(range(8))
+
+
+# --- output files ----------------------------------------------------------------
+
+
+def test_output_files_exist(result: pipeline.RunResult) -> None:
+    out = result.config.out
+
+    assert sorted(p.name for p in out.iterdir()) == OUTPUT_FILES
+    assert {k: Path(v).name for k, v in result.outputs.items()} == {
+        "audit_copy": "audit-result.json",
+        "audit_errors": "audit_errors.parquet",
+        "findings": "findings.parquet",
+        "measurements": "measurements.parquet",
+        "report": "report.parquet",
+        "manifest": "manifest.csv",
+        "summary": "summary.json",
+    }
+
+
+def test_audit_copy_is_byte_identical(result: pipeline.RunResult, sample_dataset: Path) -> None:
+    out = result.config.out
+
+    assert (out / "audit-result.json").read_bytes() == (
+        sample_dataset / "audit-result.json"
+    ).read_bytes()
+
+
+def test_report_contract_columns(report: pd.DataFrame) -> None:
+    contract = [
+        "pair_id",
+        "audio_name",
+        "text_name",
+        "duration_s",
+        "samplerate",
+        "channels",
+        "subtype",
+        "audit_error_codes",
+        "checks",
+        "verdict",
+        "reasons",
+    ]
+
+    assert set(contract) <= set(report.columns)
+    assert set(report[C.VERDICT]) == set(C.VERDICTS)
+    for col in (C.AUDIT_ERROR_CODES, C.CHECKS, C.REASONS):
+        assert all(all(isinstance(x, str) for x in v) for v in report[col])
+
+
+def test_report_names_are_relative_posix_and_null_where_absent(report: pd.DataFrame) -> None:
+    pairs = report[report[C.PAIR_ID].notna()]
+
+    assert pair(report, "0")[C.AUDIO_NAME] == "audio_0.wav"
+    assert pair(report, "0")[C.TEXT_NAME] == "text_0.txt"
+    assert pd.isna(pair(report, "17")[C.TEXT_NAME])
+    assert pd.isna(pair(report, "19")[C.AUDIO_NAME])
+    for name in pd.concat([pairs[C.AUDIO_NAME], pairs[C.TEXT_NAME]]).dropna():
+        assert "\\" not in name and not name.startswith("/")
+
+
+def test_report_measurements(report: pd.DataFrame) -> None:
+    three, five, twenty = pair(report, "3"), pair(report, "5"), pair(report, "20")
+
+    assert (three[C.SAMPLERATE], three[C.CHANNELS], three[C.SUBTYPE]) == (48000, 2, "PCM_16")
+    assert five[C.SAMPLERATE] == 96000
+    assert twenty[C.SUBTYPE] == "PCM_24"
+    assert pair(report, "21")[C.DURATION_S] == pytest.approx(16.74, abs=0.01)
+    assert pd.isna(pair(report, "19")[C.DURATION_S])
+
+
+def test_report_parquet_metadata(result: pipeline.RunResult, sample_dataset: Path) -> None:
+    from remediate import __version__
+
+    for name in ("report.parquet", "findings.parquet", "audit_errors.parquet"):
+        meta = read_metadata(result.config.out / name)
+        assert meta["tool"] == "remediate"
+        assert meta["version"] == __version__
+        assert meta["corpus_root"] == str(sample_dataset.resolve())
+        assert meta["audit_source"] == str(sample_dataset / "audit-result.json")
+        assert pd.Timestamp(meta["created_at"]).tzinfo is not None
+
+
+def test_audit_errors_contract(result: pipeline.RunResult) -> None:
+    table = pq.read_table(result.config.out / "audit_errors.parquet")
+    df = table.to_pandas()
+
+    for col in (
+        "job_id",
+        "source",
+        "audit_time",
+        "audio_name",
+        "text_name",
+        "error_code",
+        "error_message",
+    ):
+        assert col in df.columns
+    assert str(table.schema.field("audit_time").type) == "timestamp[us, tz=UTC]"
+    assert len(df) == 8
+    assert list(df[C.SOURCE]) == ["system"] * 7 + ["admin"]
+    assert df[C.JOB_ID].isna().all()
+
+
+def test_findings_contract(result: pipeline.RunResult) -> None:
+    df = pd.read_parquet(result.config.out / "findings.parquet")
+
+    assert list(df.columns) == [
+        "pair_id",
+        "check",
+        "severity",
+        "value",
+        "threshold",
+        "fixable",
+        "message",
+    ]
+    assert set(df[C.SEVERITY]) <= set(C.SEVERITIES)
+    assert df[C.FIXABLE].dtype == bool
+    assert all(c == c.lower() and " " not in c for c in df[C.CHECK])
+    stereo = df[(df[C.PAIR_ID] == "3") & (df[C.CHECK] == "audio-channels")]
+    assert list(stereo[C.VALUE]) == [2.0] and list(stereo[C.FIXABLE]) == [True]
+
+
+def test_manifest_contract_and_hashes(result: pipeline.RunResult, sample_dataset: Path) -> None:
+    df = pd.read_csv(result.config.out / "manifest.csv", dtype={"sha256": str})
+
+    assert list(df.columns) == ["audio_name", "text_name", "duration_s", "sha256", "verdict"]
+    assert len(df) == 16
+    assert sorted(df[C.AUDIO_NAME]) == sorted(f"audio_{n}.wav" for n in KEEP + FIX)
+    assert set(df[C.VERDICT]) == {C.VERDICT_KEEP, C.VERDICT_FIX}
+    for name, digest in zip(df[C.AUDIO_NAME], df[C.SHA256], strict=True):
+        assert digest == hashlib.sha256((sample_dataset / name).read_bytes()).hexdigest()
+
+
+def test_summary_counts(result: pipeline.RunResult) -> None:
+    summary = json.loads((result.config.out / "summary.json").read_text("utf-8"))
+
+    assert summary["verdicts"] == {"keep": 10, "fix": 6, "drop": 8, "unmatched": 3}
+    assert summary["pairs"] == 24
+    assert summary["audit_entries"] == 8
+    assert summary["audit_entries_accounted"] == 8
+    assert summary["audit_error_codes"] == {
+        "MSS.20020011": 2,
+        "MSS.20020013": 1,
+        "MSS.20020016": 1,
+        "MSS.20020018": 1,
+        "MSS.20020019": 1,
+        "MSS.20020027": 1,
+    }
+    assert summary["edition"] == {
+        "name": "basic",
+        "pairs_required": 20,
+        "pairs_resubmittable": 16,
+        "minimum_met": False,
+        "exact_count_met": False,
+    }
+    assert summary["duration_kept_s"] < summary["duration_total_s"]
+    assert summary == result.summary
+
+
+# --- the corpus is never altered -------------------------------------------------
+
+
+def snapshot(root: Path) -> dict[str, tuple[str, int, int]]:
+    return {
+        str(p.relative_to(root)): (
+            hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir",
+            p.stat().st_mtime_ns,
+            p.stat().st_mode,
+        )
+        for p in sorted(root.rglob("*"))
+    }
+
+
+def test_corpus_is_byte_identical_after_a_run(sample_copy: Path, tmp_path: Path) -> None:
+    before = snapshot(sample_copy)
+    root_mtime = sample_copy.stat().st_mtime_ns
+    config = Config(
+        corpus=sample_copy,
+        out=tmp_path / "out",
+        audit_file=sample_copy / "audit-result.json",
+        cache_dir=tmp_path / "cache",
+        jobs=1,
+    )
+
+    pipeline.run(config)
+    pipeline.run(config)  # a second run, through the cache
+
+    assert snapshot(sample_copy) == before
+    assert sample_copy.stat().st_mtime_ns == root_mtime
+
+
+@pytest.mark.parametrize("inside", [".", "out", "sub/out"])
+def test_out_inside_the_corpus_is_refused(sample_copy: Path, tmp_path: Path, inside: str) -> None:
+    before = snapshot(sample_copy)
+    config = Config(
+        corpus=sample_copy,
+        out=sample_copy / inside,
+        audit_file=sample_copy / "audit-result.json",
+        cache_dir=None,
+    )
+
+    with pytest.raises(ConfigError, match="inside the corpus") as info:
+        pipeline.run(config)
+
+    assert info.value.exit_code == 3
+    assert snapshot(sample_copy) == before
+
+
+def test_out_inside_the_corpus_through_a_symlink_is_refused(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    link = tmp_path / "link"
+    os.symlink(sample_copy, link)
+    before = snapshot(sample_copy)
+
+    with pytest.raises(ConfigError):
+        pipeline.run(
+            Config(
+                corpus=sample_copy,
+                out=link / "out",
+                audit_file=sample_copy / "audit-result.json",
+                cache_dir=None,
+            )
+        )
+
+    assert snapshot(sample_copy) == before
+
+
+def test_scan_writes_no_audit_outputs(tmp_path: Path, sample_dataset: Path) -> None:
+    result = pipeline.scan(Config(corpus=sample_dataset, out=tmp_path / "out", cache_dir=None))
+
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert "audit-result.json" not in names and "audit_errors.parquet" not in names
+    assert result.summary["audit_entries"] == 0
+    assert result.summary["verdicts"][C.VERDICT_UNMATCHED] == 0
+    # Without the audit, flagged pair 2 (clean locally) is kept.
+    verdicts = dict(zip(result.report[C.PAIR_ID], result.report[C.VERDICT], strict=True))
+    assert verdicts["2"] == C.VERDICT_KEEP
+    assert verdicts["3"] == C.VERDICT_FIX
+
+
+def test_audit_bytes_can_be_passed_in(tmp_path: Path, sample_dataset: Path) -> None:
+    data = (sample_dataset / "audit-result.json").read_bytes()
+
+    result = pipeline.run(
+        Config(corpus=sample_dataset, out=tmp_path / "out", cache_dir=None, job_id="job-1"),
+        audit_bytes=data,
+        audit_source="api:job-1",
+    )
+
+    assert (tmp_path / "out" / "audit-result.json").read_bytes() == data
+    assert read_metadata(tmp_path / "out" / "report.parquet")["audit_source"] == "api:job-1"
+    assert set(result.audit[C.JOB_ID]) == {"job-1"}
