@@ -1,0 +1,1075 @@
+"""The fix stage: plan repairs from a run's findings, apply them into a new tree, re-check.
+
+``plan_fixes`` is pure: report + findings + measurements + profile → one row per action
+(``pair_id``, ``action``, ``check``, ``parameters`` as JSON text). ``apply_plan`` executes
+a plan into an output corpus folder and returns what it did, measured on the signal
+(``value_before``/``value_after``). ``fix`` is the whole command: read a run directory,
+plan, apply into a temporary folder beside ``--dest``, re-scan the fixed tree with the
+same profile, drop what is still failing, rename/zip (:mod:`remediate.package`), write
+the records and move the folder into place.
+
+Audio is rewritten only when a finding calls for it, in this order: remove DC (before
+any gain), downmix, resample (soxr VHQ), trim edge silence (the probe's own silence
+rule, keeping the profile padding), optional loudness normalisation under a peak
+ceiling, then PCM_16 with TPDF dither (none when the samples are already exact 16-bit
+integers, e.g. a PCM_16 file that was only trimmed). Text is decoded from its detected
+encoding, stripped of its BOM and written as ``clean_text`` + one newline, UTF-8.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import soxr
+
+from remediate import columns as C
+from remediate._version import __version__
+from remediate.audio import ProbeSettings, read_samples, speech_span, write_wav_pcm16
+from remediate.errors import FixError, OutputError
+from remediate.profiles import Profile, load_profile
+from remediate.report import ensure_out_dir, write_json, write_manifest, write_parquet
+from remediate.texts import clean_text
+
+# --- columns of the plan and the fix log ---------------------------------------------------
+ACTION: Final = "action"
+PARAMETERS: Final = "parameters"  # JSON text
+VALUE_BEFORE: Final = "value_before"  # JSON text
+VALUE_AFTER: Final = "value_after"  # JSON text
+PLAN_COLUMNS: Final = [C.PAIR_ID, ACTION, C.CHECK, PARAMETERS]
+FIX_COLUMNS: Final = [C.PAIR_ID, ACTION, C.CHECK, PARAMETERS, VALUE_BEFORE, VALUE_AFTER]
+FIXES_SCHEMA: Final = pa.schema([(name, pa.string()) for name in FIX_COLUMNS])
+
+ORIGINAL_AUDIO_NAME: Final = "original_audio_name"
+ORIGINAL_TEXT_NAME: Final = "original_text_name"
+FIX_MANIFEST_COLUMNS: Final = [*C.MANIFEST_COLUMNS, ORIGINAL_AUDIO_NAME, ORIGINAL_TEXT_NAME]
+STAGE: Final = "stage"
+DROPPED_COLUMNS: Final = [C.PAIR_ID, ORIGINAL_AUDIO_NAME, ORIGINAL_TEXT_NAME, STAGE, C.REASONS]
+
+# --- actions, in the order they are applied -------------------------------------------------
+COPY_AUDIO: Final = "copy-audio"
+COPY_TEXT: Final = "copy-text"
+DROP: Final = "drop"
+REMOVE_DC: Final = "remove-dc"
+DOWNMIX: Final = "downmix"
+RESAMPLE: Final = "resample"
+TRIM: Final = "trim-silence"
+LOUDNESS: Final = "normalize-loudness"
+PEAK_GUARD: Final = "peak-guard"
+REWRITE_RIFF: Final = "rewrite-riff"
+REQUANTISE: Final = "requantise"
+CLEAN_TEXT: Final = "clean-text"
+AUDIO_ACTIONS: Final = (REMOVE_DC, DOWNMIX, RESAMPLE, TRIM, LOUDNESS, REWRITE_RIFF, REQUANTISE)
+
+#: Which fixable check each action repairs (``audio-too-long`` is fixable only when
+#: trimming silence brings it under the limit; the trim then cuts both ends).
+CHECK_ACTIONS: Final[dict[str, str]] = {
+    "audio-dc-offset": REMOVE_DC,
+    "audio-channels": DOWNMIX,
+    "audio-samplerate-high": RESAMPLE,
+    "audio-silence-lead": TRIM,
+    "audio-silence-trail": TRIM,
+    "audio-too-long": TRIM,
+    "audio-container": REWRITE_RIFF,
+    "audio-subtype": REQUANTISE,
+    "text-encoding": CLEAN_TEXT,
+    "text-bom": CLEAN_TEXT,
+    "text-control-chars": CLEAN_TEXT,
+    "text-not-nfc": CLEAN_TEXT,
+    "text-whitespace": CLEAN_TEXT,
+}
+
+#: A channel this many dB below the strongest is dead (or a broken mic): keep the live
+#: channel(s) instead of averaging it in, which would only lower the level and add noise.
+DEAD_CHANNEL_DB: Final = 20.0
+#: Live channels correlated below this cancel when averaged (qa §4): keep the strongest.
+MIN_DOWNMIX_CORRELATION: Final = 0.0
+#: int16 full scale, as the probe scales samples.
+FULL_SCALE: Final = 32768.0
+#: pyloudnorm needs one 400 ms gating block.
+LOUDNESS_MIN_S: Final = 0.4
+
+FIX_MARKER: Final = ".remediate-fix"
+SUMMARY: Final = "summary.json"
+CORPUS_DIR: Final = "corpus"
+FIXES: Final = "fixes.parquet"
+MANIFEST: Final = "manifest.csv"
+DROPPED: Final = "dropped.csv"
+RUN_FILES: Final = ("summary.json", "report.parquet", "findings.parquet", "measurements.parquet")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _num(value: Any) -> float | None:
+    if value is None or value is pd.NA:
+        return None
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(out) else out
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+# --- planning (pure) -------------------------------------------------------------------------
+
+
+def plan_fixes(
+    report: pd.DataFrame,
+    findings: pd.DataFrame,
+    measurements: pd.DataFrame,
+    profile: Profile,
+    *,
+    normalize_loudness: bool = False,
+) -> pd.DataFrame:
+    """The plan: one row per action per pair, in corpus order.
+
+    ``keep`` pairs get ``copy-audio``/``copy-text`` (plus ``normalize-loudness`` and
+    ``requantise`` when asked to normalise); ``drop`` pairs one ``drop`` row with their
+    reasons; ``fix`` pairs the actions their fixable error/warning findings call for, the
+    untouched file copied. A fixable finding no action repairs drops the pair.
+    Unmatched audit rows (no pair) are not planned.
+    """
+    by_pair: dict[str, list[dict[str, Any]]] = {}
+    for f in C.records(findings):
+        if isinstance(f[C.PAIR_ID], str) and f[C.PAIR_ID] != "None":
+            by_pair.setdefault(f[C.PAIR_ID], []).append(f)
+    facts = {r[C.PAIR_ID]: r for r in C.records(measurements)}
+    rows: list[dict[str, Any]] = []
+    for r in C.records(report):
+        pid = _str(r[C.PAIR_ID])
+        if pid is None or pid == "None" or r[C.VERDICT] == C.VERDICT_UNMATCHED:
+            continue
+        m = facts.get(pid, {})
+        verdict = r[C.VERDICT]
+        if verdict == C.VERDICT_DROP:
+            reasons = list(r[C.REASONS]) if r[C.REASONS] is not None else []
+            rows.append(_row(pid, DROP, None, {"reasons": reasons}))
+            continue
+        wanted = [
+            f
+            for f in by_pair.get(pid, [])
+            if f[C.FIXABLE] and f[C.SEVERITY] in (C.SEVERITY_ERROR, C.SEVERITY_WARNING)
+        ]
+        unknown = [f[C.CHECK] for f in wanted if f[C.CHECK] not in CHECK_ACTIONS]
+        if unknown:
+            reason = f"no fix implemented for {', '.join(sorted(set(unknown)))}"
+            rows.append(_row(pid, DROP, None, {"reasons": [reason]}))
+            continue
+        rows.extend(_pair_plan(pid, wanted, m, profile, normalize_loudness))
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS).astype("str").reset_index(drop=True)
+
+
+def _row(pid: str, action: str, check: str | None, params: dict[str, Any]) -> dict[str, Any]:
+    return {C.PAIR_ID: pid, ACTION: action, C.CHECK: check or "", PARAMETERS: _json(params)}
+
+
+def _pair_plan(
+    pid: str,
+    wanted: list[dict[str, Any]],
+    m: dict[str, Any],
+    profile: Profile,
+    normalize_loudness: bool,
+) -> list[dict[str, Any]]:
+    checks: dict[str, list[str]] = {}
+    for f in wanted:
+        checks.setdefault(CHECK_ACTIONS[f[C.CHECK]], []).append(f[C.CHECK])
+    audio: list[dict[str, Any]] = []
+    if REMOVE_DC in checks:
+        audio.append(
+            _row(
+                pid, REMOVE_DC, ",".join(checks[REMOVE_DC]), {"dc_offset": _num(m.get(C.DC_OFFSET))}
+            )
+        )
+    if DOWNMIX in checks:
+        balance = _num(m.get(C.CHANNEL_BALANCE_DB))
+        method = "keep-live" if balance is not None and balance >= DEAD_CHANNEL_DB else "average"
+        params = {
+            "channels": _num(m.get(C.CHANNELS)),
+            "balance_db": balance,
+            "dead_channel_db": DEAD_CHANNEL_DB,
+            "method": method,
+        }
+        audio.append(_row(pid, DOWNMIX, ",".join(checks[DOWNMIX]), params))
+    if RESAMPLE in checks:
+        params = {
+            "from_hz": _num(m.get(C.SAMPLERATE)),
+            "to_hz": profile.format.samplerate,
+            "quality": "VHQ",
+        }
+        audio.append(_row(pid, RESAMPLE, ",".join(checks[RESAMPLE]), params))
+    if TRIM in checks:
+        trim_checks = checks[TRIM]
+        both = "audio-too-long" in trim_checks
+        params = {
+            "lead": both or "audio-silence-lead" in trim_checks,
+            "trail": both or "audio-silence-trail" in trim_checks,
+            "keep_padding_s": profile.silence.keep_padding_s,
+            "lead_silence_s": _num(m.get(C.LEAD_SILENCE_S)),
+            "trail_silence_s": _num(m.get(C.TRAIL_SILENCE_S)),
+        }
+        audio.append(_row(pid, TRIM, ",".join(trim_checks), params))
+    if normalize_loudness:
+        params = {
+            "target_lufs": profile.loudness.target_lufs,
+            "peak_ceiling_dbfs": profile.loudness.peak_ceiling_dbfs,
+        }
+        audio.append(_row(pid, LOUDNESS, None, params))
+    if REWRITE_RIFF in checks:
+        audio.append(_row(pid, REWRITE_RIFF, ",".join(checks[REWRITE_RIFF]), {"container": "wav"}))
+    if audio or REQUANTISE in checks:
+        params = {
+            "subtype": "PCM_16",
+            "dither": "tpdf unless exact",
+            "from": _str(m.get(C.SUBTYPE)),
+        }
+        audio.append(_row(pid, REQUANTISE, ",".join(checks.get(REQUANTISE, [])), params))
+    rows = audio or [_row(pid, COPY_AUDIO, None, {})]
+    if CLEAN_TEXT in checks:
+        params = {
+            "encoding": _str(m.get(C.TEXT_ENCODING)),
+            "bom": bool(m.get(C.TEXT_BOM)) if m.get(C.TEXT_BOM) is not pd.NA else False,
+            "write": "utf-8, no BOM, NFC, whitespace collapsed, one trailing newline",
+        }
+        rows.append(_row(pid, CLEAN_TEXT, ",".join(checks[CLEAN_TEXT]), params))
+    else:
+        rows.append(_row(pid, COPY_TEXT, None, {}))
+    return rows
+
+
+# --- audio processing (pure numpy/soxr/pyloudnorm) -------------------------------------------
+
+
+@dataclass
+class AudioOutcome:
+    """The processed int16 samples, their rate, and one record per applied action."""
+
+    samples: npt.NDArray[np.int16]
+    rate: int
+    records: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _dbfs(x: npt.NDArray[np.float64]) -> float:
+    peak = float(np.max(np.abs(x))) if x.size else 0.0
+    return round(20 * math.log10(peak), 3) if peak > 0 else -120.0
+
+
+def _channel_power_db(x: npt.NDArray[np.float64]) -> list[float]:
+    power = (x**2).mean(axis=0) if x.shape[0] else np.zeros(x.shape[1])
+    return [round(10 * math.log10(p), 3) if p > 0 else -120.0 for p in power]
+
+
+def choose_downmix(x: npt.NDArray[np.float64]) -> tuple[str, list[int]]:
+    """How to make (frames, channels) mono: ``keep-live`` with the one channel to keep, or
+    ``average`` of the live channels (within DEAD_CHANNEL_DB of the strongest) when they
+    are positively correlated; anti-correlated live channels keep the strongest."""
+    power = _channel_power_db(x)
+    strongest = int(np.argmax(power))
+    live = [i for i, p in enumerate(power) if p >= power[strongest] - DEAD_CHANNEL_DB]
+    if len(live) == 1:
+        return "keep-live", live
+    for i in live:
+        for j in live:
+            if i < j:
+                a, b = x[:, i], x[:, j]
+                if a.std() == 0 or b.std() == 0:
+                    continue
+                if float(np.corrcoef(a, b)[0, 1]) < MIN_DOWNMIX_CORRELATION:
+                    return "keep-strongest", [strongest]
+    return "average", live
+
+
+def to_pcm16(
+    x: npt.NDArray[np.float64], rng: np.random.Generator
+) -> tuple[npt.NDArray[np.int16], bool]:
+    """Quantise ±1 float to int16 with TPDF dither (±1 LSB triangular); no dither when every
+    sample already is an exact int16 value (a PCM_16 source only cut or channel-picked)."""
+    scaled = x * FULL_SCALE
+    rounded = np.round(scaled)
+    if np.array_equal(scaled, rounded) and (rounded.size == 0 or rounded.max() <= 32767):
+        return np.clip(rounded, -32768, 32767).astype(np.int16), False
+    noise = rng.uniform(-0.5, 0.5, scaled.shape) + rng.uniform(-0.5, 0.5, scaled.shape)
+    return np.clip(np.round(scaled + noise), -32768, 32767).astype(np.int16), True
+
+
+def process_audio(
+    x: npt.NDArray[np.float64],
+    rate: int,
+    steps: list[tuple[str, str, dict[str, Any]]],
+    profile: Profile,
+    settings: ProbeSettings,
+    seed: int,
+) -> AudioOutcome:
+    """Apply planned audio steps ``(action, check, parameters)`` to (frames, channels) float
+    samples, in the module's fixed order; always ends as int16. Raises ValueError when a
+    step cannot be done (e.g. no speech to trim around)."""
+    planned = {action: (check, params) for action, check, params in steps}
+    records: list[dict[str, Any]] = []
+
+    def record(action: str, params: dict[str, Any], before: Any, after: Any) -> None:
+        check = planned.get(action, ("", {}))[0]
+        records.append(
+            {
+                ACTION: action,
+                C.CHECK: check,
+                PARAMETERS: _json(params),
+                VALUE_BEFORE: _json(before),
+                VALUE_AFTER: _json(after),
+            }
+        )
+
+    if x.ndim == 1:
+        x = x[:, None]
+    if REMOVE_DC in planned:
+        before = [round(float(v), 6) for v in x.mean(axis=0)]
+        x = x - x.mean(axis=0)
+        after = [round(float(v), 6) for v in x.mean(axis=0)]
+        record(REMOVE_DC, {"method": "subtract mean per channel"}, before, after)
+    if DOWNMIX in planned and x.shape[1] > 1:
+        method, keep = choose_downmix(x)
+        power = _channel_power_db(x)
+        mono = x[:, keep].mean(axis=1) if len(keep) > 1 else x[:, keep[0]]
+        record(
+            DOWNMIX,
+            {"method": method, "channels_used": keep, "dead_channel_db": DEAD_CHANNEL_DB},
+            {"channels": x.shape[1], "channel_power_db": power},
+            {"channels": 1},
+        )
+        x = mono[:, None]
+    elif x.shape[1] > 1:
+        x = x.mean(axis=1)[:, None]  # never reached from a plan: only fixes call for mono
+    mono = np.ascontiguousarray(x[:, 0])
+    if RESAMPLE in planned:
+        target = int(planned[RESAMPLE][1]["to_hz"])
+        if rate > target:
+            before_frames = mono.size
+            mono = np.asarray(soxr.resample(mono, rate, target, quality="VHQ"), dtype=np.float64)
+            record(
+                RESAMPLE,
+                {"to_hz": target, "quality": "VHQ"},
+                {"samplerate": rate, "frames": before_frames},
+                {"samplerate": target, "frames": int(mono.size)},
+            )
+            rate = target
+    if TRIM in planned:
+        mono = _trim(mono, rate, planned[TRIM][1], settings, record)
+    if LOUDNESS in planned:
+        mono = _normalise(mono, rate, planned[LOUDNESS][1], record)
+    if float(np.max(np.abs(mono), initial=0.0)) * FULL_SCALE > 32767:
+        # Resampling overshoot or gain would clip at write: bring the peak to the ceiling.
+        ceiling = profile.loudness.peak_ceiling_dbfs
+        before_peak = _dbfs(mono)
+        gain = 10 ** ((ceiling - before_peak) / 20)
+        mono = mono * gain
+        records.append(
+            {
+                ACTION: PEAK_GUARD,
+                C.CHECK: "",
+                PARAMETERS: _json({"peak_ceiling_dbfs": ceiling}),
+                VALUE_BEFORE: _json({"peak_dbfs": before_peak}),
+                VALUE_AFTER: _json({"peak_dbfs": _dbfs(mono)}),
+            }
+        )
+    samples, dithered = to_pcm16(mono, np.random.default_rng(seed))
+    if REWRITE_RIFF in planned:
+        record(REWRITE_RIFF, {"container": "wav"}, {"container": "rf64"}, {"container": "wav"})
+    source_subtype = planned.get(REQUANTISE, ("", {}))[1].get("from")
+    record(
+        REQUANTISE,
+        {"subtype": "PCM_16", "dither": "tpdf" if dithered else "none"},
+        {"subtype": source_subtype},
+        {"subtype": "PCM_16"},
+    )
+    return AudioOutcome(samples, rate, records)
+
+
+def _trim(
+    mono: npt.NDArray[np.float64],
+    rate: int,
+    params: dict[str, Any],
+    settings: ProbeSettings,
+    record: Any,
+) -> npt.NDArray[np.float64]:
+    span = speech_span(mono, rate, settings)
+    if span is None:
+        raise ValueError("no speech found to trim around")
+    first, end = span
+    pad = round(float(params["keep_padding_s"]) * rate)
+    start = max(0, first - pad) if params.get("lead") else 0
+    stop = min(mono.size, end + pad) if params.get("trail") else mono.size
+    out = mono[start:stop]
+    after = speech_span(out, rate, settings)
+    before_v = {
+        "lead_s": round(first / rate, 4),
+        "trail_s": round((mono.size - end) / rate, 4),
+        "duration_s": round(mono.size / rate, 4),
+    }
+    after_v = {
+        "lead_s": round(after[0] / rate, 4) if after else None,
+        "trail_s": round((out.size - after[1]) / rate, 4) if after else None,
+        "duration_s": round(out.size / rate, 4),
+    }
+    record(
+        TRIM,
+        {
+            "lead": bool(params.get("lead")),
+            "trail": bool(params.get("trail")),
+            "keep_padding_s": params["keep_padding_s"],
+        },
+        before_v,
+        after_v,
+    )
+    return out
+
+
+def _normalise(
+    mono: npt.NDArray[np.float64], rate: int, params: dict[str, Any], record: Any
+) -> npt.NDArray[np.float64]:
+    import pyloudnorm
+
+    target = float(params["target_lufs"])
+    ceiling = float(params["peak_ceiling_dbfs"])
+    if mono.size < LOUDNESS_MIN_S * rate:
+        record(LOUDNESS, params, {"lufs": None}, {"skipped": "shorter than one 400 ms block"})
+        return mono
+    meter = pyloudnorm.Meter(rate)
+    lufs = float(meter.integrated_loudness(mono))
+    if not math.isfinite(lufs):
+        record(LOUDNESS, params, {"lufs": None}, {"skipped": "no measurable loudness"})
+        return mono
+    peak = _dbfs(mono)
+    wanted = target - lufs
+    allowed = ceiling - peak
+    gain = min(wanted, allowed)
+    out = mono * 10 ** (gain / 20)
+    after_lufs = float(meter.integrated_loudness(out))
+    record(
+        LOUDNESS,
+        params,
+        {"lufs": round(lufs, 3), "peak_dbfs": peak},
+        {
+            "lufs": round(after_lufs, 3),
+            "peak_dbfs": _dbfs(out),
+            "gain_db": round(gain, 3),
+            "wanted_gain_db": round(wanted, 3),
+            "limited_by_ceiling": gain < wanted,
+        },
+    )
+    return out
+
+
+def fix_text(data: bytes, encoding: str) -> bytes:
+    """Transcript bytes in ``encoding`` → UTF-8 without BOM: ``clean_text`` + one newline.
+
+    Raises UnicodeDecodeError/LookupError when the bytes are not in that encoding.
+    """
+    text = data.decode(encoding).removeprefix("\ufeff")
+    return (clean_text(text) + "\n").encode("utf-8")
+
+
+# --- applying a plan ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """Fix log rows, the pairs written (pair_id → relative audio/text names), and pairs that
+    could not be fixed (pair_id → reason)."""
+
+    fixes: pd.DataFrame
+    written: dict[str, tuple[str, str]]
+    failed: dict[str, str]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _seed(pid: str, digest: str | None) -> int:
+    return int(hashlib.sha256(f"{pid}:{digest}".encode()).hexdigest()[:16], 16)
+
+
+def apply_plan(
+    plan: pd.DataFrame,
+    measurements: pd.DataFrame,
+    corpus: Path,
+    out_corpus: Path,
+    profile: Profile,
+    settings: ProbeSettings,
+) -> ApplyResult:
+    """Execute ``plan`` reading from ``corpus`` and writing under ``out_corpus`` with the
+    same relative names. A pair whose source changed since the run (audio sha256), or
+    that cannot be decoded or processed, is not written and comes back in ``failed``.
+    Raises OutputError when the output cannot be written."""
+    facts = {r[C.PAIR_ID]: r for r in C.records(measurements)}
+    logs: list[dict[str, Any]] = []
+    written: dict[str, tuple[str, str]] = {}
+    failed: dict[str, str] = {}
+    for pid, group in plan.groupby(C.PAIR_ID, sort=False):
+        pid = str(pid)
+        actions = [
+            (str(a), str(c), json.loads(p))
+            for a, c, p in zip(group[ACTION], group[C.CHECK], group[PARAMETERS], strict=True)
+        ]
+        if any(a == DROP for a, _, _ in actions):
+            continue
+        m = facts[pid]
+        audio_name, text_name = str(m[C.AUDIO_NAME]), str(m[C.TEXT_NAME])
+        try:
+            rows = _apply_pair(pid, actions, m, corpus, out_corpus, profile, settings)
+        except (ValueError, UnicodeDecodeError, LookupError) as exc:
+            failed[pid] = f"fix failed: {exc}"
+            _remove(out_corpus, audio_name, text_name)
+            continue
+        except _SourceChanged as exc:
+            failed[pid] = str(exc)
+            _remove(out_corpus, audio_name, text_name)
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot write fixed pair {pid}: {exc.strerror or exc}") from None
+        logs.extend({C.PAIR_ID: pid, **row} for row in rows)
+        written[pid] = (audio_name, text_name)
+    fixes = pd.DataFrame(logs, columns=FIX_COLUMNS).astype("str")
+    return ApplyResult(fixes.reset_index(drop=True), written, failed)
+
+
+class _SourceChanged(Exception):
+    pass
+
+
+def _remove(root: Path, *names: str) -> None:
+    for name in names:
+        with contextlib.suppress(OSError):
+            (root / name).unlink()
+
+
+def _apply_pair(
+    pid: str,
+    actions: list[tuple[str, str, dict[str, Any]]],
+    m: dict[str, Any],
+    corpus: Path,
+    out_corpus: Path,
+    profile: Profile,
+    settings: ProbeSettings,
+) -> list[dict[str, Any]]:
+    audio_name, text_name = str(m[C.AUDIO_NAME]), str(m[C.TEXT_NAME])
+    src_audio, src_text = corpus / audio_name, corpus / text_name
+    dst_audio, dst_text = out_corpus / audio_name, out_corpus / text_name
+    try:
+        digest = _sha256(src_audio)
+        text_bytes = src_text.read_bytes()
+    except OSError as exc:
+        raise _SourceChanged(f"source unreadable since the run: {exc.strerror or exc}") from None
+    if digest != m[C.AUDIO_SHA256]:
+        raise _SourceChanged(f"source changed since the run: {audio_name} (sha256 differs)")
+    expected_text = _num(m.get(C.TEXT_BYTES))
+    if expected_text is not None and len(text_bytes) != int(expected_text):
+        raise _SourceChanged(f"source changed since the run: {text_name} (size differs)")
+    dst_audio.parent.mkdir(parents=True, exist_ok=True)
+    dst_text.parent.mkdir(parents=True, exist_ok=True)
+    rows: list[dict[str, Any]] = []
+    audio_steps = [(a, c, p) for a, c, p in actions if a in AUDIO_ACTIONS]
+    if audio_steps:
+        x, rate = read_samples(src_audio)
+        outcome = process_audio(x, rate, audio_steps, profile, settings, _seed(pid, digest))
+        write_wav_pcm16(dst_audio, outcome.samples, outcome.rate)
+        rows.extend(outcome.records)
+    else:
+        shutil.copyfile(src_audio, dst_audio)
+    clean = [(a, c, p) for a, c, p in actions if a == CLEAN_TEXT]
+    if clean:
+        _, check, params = clean[0]
+        encoding = params.get("encoding")
+        if not encoding or encoding == "None":
+            raise ValueError("text encoding unknown")
+        fixed = fix_text(text_bytes, encoding)
+        dst_text.write_bytes(fixed)
+        rows.append(
+            {
+                ACTION: CLEAN_TEXT,
+                C.CHECK: check,
+                PARAMETERS: _json({"encoding": encoding, "to": "utf-8"}),
+                VALUE_BEFORE: _json(
+                    {"encoding": encoding, "bom": params.get("bom"), "bytes": len(text_bytes)}
+                ),
+                VALUE_AFTER: _json({"encoding": "utf-8", "bom": False, "bytes": len(fixed)}),
+            }
+        )
+    else:
+        dst_text.write_bytes(text_bytes)
+    return rows
+
+
+# --- the fix command ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    """What ``remediate fix`` was asked to do.
+
+    run_dir: the output folder of an earlier ``remediate run``/``scan``.
+    dest: where the fixed corpus and its records go (replaced atomically on rerun).
+    dry_run: plan only, write nothing.
+    rename_for_edition: name pairs ``0.wav``/``0.txt``... in natural pair order.
+    make_zip: also build ``package.zip`` (flat: only the pairs at the root).
+    normalize_loudness: normalise every resubmitted clip to the profile's target LUFS.
+    """
+
+    run_dir: Path
+    dest: Path
+    dry_run: bool = False
+    rename_for_edition: bool = False
+    make_zip: bool = False
+    normalize_loudness: bool = False
+
+
+@dataclass(frozen=True)
+class RunDir:
+    """What ``fix`` reads from a run directory."""
+
+    summary: dict[str, Any]
+    report: pd.DataFrame
+    findings: pd.DataFrame
+    measurements: pd.DataFrame
+    corpus: Path
+    edition: str
+    overrides: tuple[str, ...]
+    language: str | None
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """Everything ``fix`` decided and (unless a dry run) wrote."""
+
+    plan: pd.DataFrame
+    fixes: pd.DataFrame
+    manifest: pd.DataFrame
+    dropped: pd.DataFrame
+    summary: dict[str, Any]
+    dest: Path | None
+
+
+def read_run_dir(run_dir: Path) -> RunDir:
+    """Load a run directory; FixError when it is not one (missing or unreadable files)."""
+    missing = [name for name in RUN_FILES if not (run_dir / name).is_file()]
+    if missing:
+        raise FixError(
+            f"{run_dir} is not a complete run directory: missing {', '.join(missing)}",
+            hint="pass the --out folder of a finished `remediate run` or `remediate scan`",
+        )
+    try:
+        summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
+        report = pd.read_parquet(run_dir / "report.parquet")
+        findings = pd.read_parquet(run_dir / "findings.parquet")
+        measurements = pd.read_parquet(run_dir / "measurements.parquet")
+    except (OSError, ValueError) as exc:
+        raise FixError(f"cannot read run directory {run_dir}: {exc}") from None
+    if not isinstance(summary, dict) or not summary.get("corpus_root"):
+        raise FixError(f"{run_dir / 'summary.json'} names no corpus_root")
+    edition = summary.get("edition")
+    name = edition.get("name") if isinstance(edition, dict) else edition
+    if not isinstance(name, str):
+        raise FixError(f"{run_dir / 'summary.json'} names no edition")
+    corpus = Path(summary["corpus_root"])
+    if not corpus.is_dir():
+        raise FixError(f"the corpus of this run is gone: {corpus}")
+    language = summary.get("language")
+    return RunDir(
+        summary,
+        report,
+        findings,
+        measurements,
+        corpus,
+        name,
+        tuple(str(o) for o in summary.get("overrides") or ()),
+        language if isinstance(language, str) else None,
+    )
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def check_dest(dest: Path, corpus: Path, run_dir: Path) -> None:
+    """Refuse destinations that could touch the corpus or the run, or clobber foreign data."""
+    d, c, r = dest.resolve(), corpus.resolve(), run_dir.resolve()
+    if _inside(d, c):
+        raise FixError(
+            f"--dest {dest} is inside the corpus {corpus}",
+            hint="write the fixed corpus outside the original; it is never altered",
+        )
+    if _inside(c, d):
+        raise FixError(f"--dest {dest} contains the corpus {corpus}; it would be replaced")
+    if _inside(r, d):
+        raise FixError(f"--dest {dest} contains the run directory {run_dir}")
+    if d.exists() or d.is_symlink():
+        if not d.is_dir():
+            raise FixError(f"--dest {dest} exists and is not a folder")
+        if any(d.iterdir()) and not (d / FIX_MARKER).is_file():
+            raise FixError(
+                f"--dest {dest} is not empty and was not made by `remediate fix`",
+                hint="choose a new or empty folder",
+            )
+
+
+def _profile(run: RunDir) -> Profile:
+    overrides = list(run.overrides)
+    if run.language:
+        overrides.append(f"text.language={run.language}")
+    return load_profile(run.edition, overrides)
+
+
+def fix(options: FixOptions) -> FixResult:
+    """The fix command: plan from a run directory, apply into ``dest``, re-check, package.
+
+    Raises FixError (bad run directory, unsafe destination), ConfigError (bad profile
+    override in the run), OutputError (cannot write). Pairs that cannot be fixed are
+    rows in the dropped table, not exceptions.
+    """
+    from remediate.pipeline import probe_settings
+
+    run = read_run_dir(options.run_dir)
+    check_dest(options.dest, run.corpus, options.run_dir)
+    if options.normalize_loudness:
+        try:
+            import pyloudnorm  # noqa: F401
+        except ImportError:
+            raise FixError(
+                "--normalize-loudness needs pyloudnorm",
+                hint="pip install 'remediate[loudness]'",
+            ) from None
+    profile = _profile(run)
+    plan = plan_fixes(
+        run.report,
+        run.findings,
+        run.measurements,
+        profile,
+        normalize_loudness=options.normalize_loudness,
+    )
+    if options.dry_run:
+        summary = _plan_summary(plan, run, options)
+        empty = pd.DataFrame(columns=FIX_COLUMNS)
+        return FixResult(
+            plan,
+            empty,
+            pd.DataFrame(columns=FIX_MANIFEST_COLUMNS),
+            _dropped(plan, run, {}, {}),
+            summary,
+            None,
+        )
+    settings = probe_settings(profile)
+    dest = options.dest
+    ensure_out_dir(dest.resolve().parent)
+    _remove_stale(dest)
+    tmp = dest.resolve().parent / f".{dest.name}.fix-tmp-{os.getpid()}"
+    try:
+        tmp.mkdir()
+        (tmp / FIX_MARKER).write_text(_json({"tool": "remediate", "command": "fix"}) + "\n")
+        result = _build(tmp, plan, run, profile, settings, options)
+        _swap(tmp, dest)
+    except OSError as exc:
+        raise OutputError(f"cannot build {dest}: {exc.strerror or exc}", path=dest) from None
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def _build(
+    tmp: Path,
+    plan: pd.DataFrame,
+    run: RunDir,
+    profile: Profile,
+    settings: ProbeSettings,
+    options: FixOptions,
+) -> FixResult:
+    from remediate import package
+
+    out_corpus = tmp / CORPUS_DIR
+    out_corpus.mkdir()
+    applied = apply_plan(plan, run.measurements, run.corpus, out_corpus, profile, settings)
+    recheck, unresolved = _recheck(out_corpus, run, applied.written)
+    for pid in unresolved:
+        _remove(out_corpus, *applied.written.pop(pid))
+    kept = {pid: names for pid, names in applied.written.items()}
+    facts = {r[C.PAIR_ID]: r for r in C.records(recheck)}
+    verdicts = {r[C.PAIR_ID]: r[C.VERDICT] for r in C.records(run.report)}
+    rows = []
+    for pid, (audio_name, text_name) in kept.items():
+        f = facts[pid]
+        rows.append(
+            {
+                C.PAIR_ID: pid,
+                C.AUDIO_NAME: audio_name,
+                C.TEXT_NAME: text_name,
+                C.DURATION_S: round(float(f[C.DURATION_S]), 4),
+                C.SHA256: f[C.AUDIO_SHA256],
+                C.VERDICT: verdicts.get(pid, C.VERDICT_KEEP),
+                ORIGINAL_AUDIO_NAME: audio_name,
+                ORIGINAL_TEXT_NAME: text_name,
+            }
+        )
+    manifest = pd.DataFrame(rows, columns=[C.PAIR_ID, *FIX_MANIFEST_COLUMNS])
+    if options.rename_for_edition:
+        manifest = package.rename_for_edition(out_corpus, manifest)
+    dropped = _dropped(plan, run, applied.failed, unresolved)
+    pkg: dict[str, Any] | None = None
+    meta = _meta(run, options)
+    if options.make_zip:
+        pkg = package.build_zip(out_corpus, manifest, tmp / package.ZIP_NAME, profile)
+        pkg["path"] = str(options.dest / package.ZIP_NAME)
+    else:
+        pkg = {"checks": package.package_checks(manifest, profile, None)}
+    write_parquet(applied.fixes, tmp / FIXES, FIXES_SCHEMA, meta)
+    write_manifest(tmp / MANIFEST, manifest[FIX_MANIFEST_COLUMNS])
+    write_manifest(tmp / DROPPED, dropped)
+    summary = _summary(meta, plan, applied, manifest, dropped, recheck, pkg, profile, options)
+    write_json(tmp / SUMMARY, summary)
+    return FixResult(plan, applied.fixes, manifest, dropped, summary, options.dest)
+
+
+def _recheck(
+    out_corpus: Path, run: RunDir, written: dict[str, tuple[str, str]]
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Scan the fixed tree with the same profile; pairs with error findings are unresolved."""
+    from remediate.audit import empty_audit_frame
+    from remediate.config import Config
+    from remediate.pipeline import analyse
+
+    config = Config(
+        corpus=out_corpus,
+        out=out_corpus.parent,
+        edition=run.edition,
+        overrides=run.overrides,
+        language=run.language,
+        cache_dir=None,
+    )
+    result = analyse(config, empty_audit_frame())
+    errors = result.findings[result.findings[C.SEVERITY] == C.SEVERITY_ERROR]
+    unresolved: dict[str, str] = {}
+    for f in C.records(errors):
+        pid = f[C.PAIR_ID]
+        if pid in written and pid not in unresolved:
+            unresolved[pid] = f"fix did not resolve: {f[C.CHECK]}: {f[C.MESSAGE]}"
+    frame = result.pairs.merge(result.measurements, on=C.PAIR_ID, how="left")
+    frame = frame.merge(result.report[[C.PAIR_ID, C.VERDICT, C.CHECKS]], on=C.PAIR_ID, how="left")
+    frame.attrs["findings"] = result.findings
+    return frame, unresolved
+
+
+def _dropped(
+    plan: pd.DataFrame, run: RunDir, failed: dict[str, str], unresolved: dict[str, str]
+) -> pd.DataFrame:
+    names = {r[C.PAIR_ID]: r for r in C.records(run.report)}
+    rows = []
+    for r in C.records(plan[plan[ACTION] == DROP]):
+        reasons = json.loads(r[PARAMETERS])["reasons"]
+        rows.append((r[C.PAIR_ID], "run", reasons))
+    rows += [(pid, "apply", [reason]) for pid, reason in failed.items()]
+    rows += [(pid, "recheck", [reason]) for pid, reason in unresolved.items()]
+    out = []
+    for pid, stage, reasons in rows:
+        n = names.get(pid, {})
+        out.append(
+            {
+                C.PAIR_ID: pid,
+                ORIGINAL_AUDIO_NAME: _str(n.get(C.AUDIO_NAME)) or "",
+                ORIGINAL_TEXT_NAME: _str(n.get(C.TEXT_NAME)) or "",
+                STAGE: stage,
+                C.REASONS: " | ".join(reasons),
+            }
+        )
+    return pd.DataFrame(out, columns=DROPPED_COLUMNS)
+
+
+def _meta(run: RunDir, options: FixOptions) -> dict[str, Any]:
+    return {
+        "tool": "remediate",
+        "command": "fix",
+        "version": __version__,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "run_dir": str(options.run_dir.resolve()),
+        "corpus_root": str(run.corpus.resolve()),
+        "edition": run.edition,
+        "overrides": list(run.overrides),
+        "language": run.language,
+        "rename_for_edition": options.rename_for_edition,
+        "normalize_loudness": options.normalize_loudness,
+    }
+
+
+def _plan_summary(plan: pd.DataFrame, run: RunDir, options: FixOptions) -> dict[str, Any]:
+    pairs = plan.groupby(C.PAIR_ID, sort=False)[ACTION].apply(list)
+    return {
+        **_meta(run, options),
+        "dry_run": True,
+        "dest": str(options.dest),
+        "pairs_planned": int(len(pairs)),
+        "pairs_to_drop": int(sum(DROP in a for a in pairs)),
+        "pairs_to_fix": int(
+            sum(any(x not in (COPY_AUDIO, COPY_TEXT, DROP) for x in a) for a in pairs)
+        ),
+        "actions": {str(k): int(v) for k, v in plan[ACTION].value_counts().sort_index().items()},
+    }
+
+
+def _summary(
+    meta: dict[str, Any],
+    plan: pd.DataFrame,
+    applied: ApplyResult,
+    manifest: pd.DataFrame,
+    dropped: pd.DataFrame,
+    recheck: pd.DataFrame,
+    pkg: dict[str, Any],
+    profile: Profile,
+    options: FixOptions,
+) -> dict[str, Any]:
+    findings: pd.DataFrame = recheck.attrs.get("findings", pd.DataFrame(columns=C.FINDING_COLUMNS))
+    kept_ids = set(manifest[C.PAIR_ID])
+    kept_findings = findings[findings[C.PAIR_ID].isin(kept_ids)]
+    required = profile.pairs_required or None
+    dest = options.dest
+    outputs = {
+        "corpus": str(dest / CORPUS_DIR),
+        "fixes": str(dest / FIXES),
+        "manifest": str(dest / MANIFEST),
+        "dropped": str(dest / DROPPED),
+        "summary": str(dest / SUMMARY),
+    }
+    if options.make_zip:
+        outputs["package"] = str(dest / "package.zip")
+    return {
+        **meta,
+        "dest": str(dest),
+        "pairs": {
+            "resubmit": int(len(manifest)),
+            "kept": int((manifest[C.VERDICT] == C.VERDICT_KEEP).sum()),
+            "fixed": int((manifest[C.VERDICT] == C.VERDICT_FIX).sum()),
+            "dropped": int(len(dropped)),
+            "dropped_by_stage": {
+                str(k): int(v) for k, v in dropped[STAGE].value_counts().sort_index().items()
+            },
+        },
+        "actions": {
+            str(k): int(v) for k, v in applied.fixes[ACTION].value_counts().sort_index().items()
+        },
+        "duration_s": round(float(manifest[C.DURATION_S].sum()), 3) if len(manifest) else 0.0,
+        "edition": {
+            "name": profile.name,
+            "pairs_required": required,
+            "pairs": int(len(manifest)),
+            "count_met": (len(manifest) == required) if required else None,
+        },
+        "recheck": {
+            "findings_by_severity": {
+                s: int((kept_findings[C.SEVERITY] == s).sum()) for s in C.SEVERITIES
+            },
+            "findings": {
+                str(k): int(v)
+                for k, v in kept_findings[C.CHECK].value_counts().sort_index().items()
+            },
+        },
+        "package": pkg,
+        "outputs": outputs,
+    }
+
+
+# --- the destination folder ------------------------------------------------------------------
+
+
+def _remove_stale(dest: Path) -> None:
+    """Remove temporary folders an interrupted earlier fix left beside ``dest`` (ours only)."""
+    parent = dest.resolve().parent
+    for pattern in (f".{dest.name}.fix-tmp-*", f".{dest.name}.fix-old-*"):
+        for stale in parent.glob(pattern):
+            if stale.is_dir() and (stale / FIX_MARKER).is_file():
+                shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap(tmp: Path, dest: Path) -> None:
+    """Move the finished ``tmp`` to ``dest``; an earlier fix output there is replaced."""
+    target = dest.resolve()
+    if target.is_dir():
+        if not any(target.iterdir()):
+            target.rmdir()
+        elif (target / FIX_MARKER).is_file():
+            old = target.parent / f".{target.name}.fix-old-{os.getpid()}"
+            os.rename(target, old)
+            try:
+                os.rename(tmp, target)
+            except OSError:
+                os.rename(old, target)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+            return
+        else:  # checked before the work started; re-checked in case it changed since
+            raise FixError(f"--dest {dest} is not empty and was not made by `remediate fix`")
+    os.rename(tmp, target)
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def plan_text(plan: pd.DataFrame) -> str:
+    """The plan as an aligned table: pair, action, check, parameters."""
+    from remediate.render import table
+
+    rows = [[r[C.PAIR_ID], r[ACTION], r[C.CHECK], r[PARAMETERS]] for r in C.records(plan)]
+    return table(["pair", "action", "check", "parameters"], rows, max_width=90)
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """The human summary of a fix run."""
+    pairs = summary.get("pairs", {})
+    edition = summary.get("edition", {})
+    lines = [
+        f"{pairs.get('resubmit', 0)} pairs written to {summary.get('outputs', {}).get('corpus')} "
+        f"({pairs.get('kept', 0)} kept, {pairs.get('fixed', 0)} fixed); "
+        f"{pairs.get('dropped', 0)} dropped (see {summary.get('outputs', {}).get('dropped')}).",
+    ]
+    recheck = summary.get("recheck", {}).get("findings_by_severity", {})
+    lines.append(
+        f"Re-check of the fixed tree: {recheck.get('error', 0)} errors, "
+        f"{recheck.get('warning', 0)} warnings on the pairs kept."
+    )
+    required = edition.get("pairs_required")
+    if required:
+        ok = "met" if edition.get("count_met") else "NOT met"
+        lines.append(
+            f"Edition {edition.get('name')}: {edition.get('pairs')} pairs, {required} required ({ok})."
+        )
+    pkg = summary.get("package") or {}
+    if pkg.get("path"):
+        lines.append(
+            f"Package: {pkg['path']} ({pkg.get('bytes')} bytes, sha256 {pkg.get('sha256')})"
+        )
+    for check in pkg.get("checks", []):
+        if check.get("ok") is False:
+            lines.append(f"  package check {check['name']}: {check['message']}")
+    return "\n".join(lines)

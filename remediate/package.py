@@ -1,0 +1,164 @@
+"""Edition naming and the resubmission zip for the fix stage.
+
+``rename_for_edition`` gives the kept pairs the names BASIC/MIDDLE expect (``0.wav`` /
+``0.txt`` ... in natural order of the original pair ids). ``build_zip`` writes the flat
+zip the edition takes (only the pairs, at the root: metastudio-api.md §11) byte for byte
+reproducibly (fixed member order and timestamps), and ``package_checks`` compares it
+with what the reference documents: exact pair count, only ``.wav``/``.txt``, clip and
+total durations. The zip size limit is undocumented (MSS.20020023/024 exist): it is
+reported, not judged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import zipfile
+from pathlib import Path, PurePosixPath
+from typing import Any, Final
+
+import pandas as pd
+
+from remediate import columns as C
+from remediate.errors import FixError
+from remediate.names import natural_key
+from remediate.profiles import Profile
+from remediate.report import atomic_path
+
+ZIP_NAME: Final = "package.zip"
+#: Every member gets this timestamp so the same pairs always give the same zip bytes.
+ZIP_DATE: Final = (1980, 1, 1, 0, 0, 0)
+#: Console totals for the whole recording, in seconds (metastudio-api.md §11: BASIC
+#: 3–10 min, 5 advised). Other editions document no bound.
+TOTAL_DURATION_S: Final[dict[str, tuple[float, float]]] = {"basic": (180.0, 600.0)}
+
+ORIGINAL_AUDIO_NAME: Final = "original_audio_name"
+ORIGINAL_TEXT_NAME: Final = "original_text_name"
+
+
+def rename_for_edition(corpus: Path, manifest: pd.DataFrame) -> pd.DataFrame:
+    """Rename the pairs in ``corpus`` to ``N.wav``/``N.txt`` (N from 0, natural order of
+    ``pair_id``) at its root; returns the manifest with the new names (the original names
+    stay in ``original_*``). Files move through a staging folder, so ``3.wav`` becoming
+    ``2.wav`` while ``2.wav`` becomes ``1.wav`` cannot collide."""
+    ids = [str(pid) for pid in manifest[C.PAIR_ID]]
+    order = sorted(range(len(ids)), key=lambda i: natural_key(ids[i]))
+    out = manifest.iloc[order].reset_index(drop=True).copy()
+    staging = corpus.parent / f".{corpus.name}.renaming"
+    staging.mkdir()
+    audio_new, text_new = [], []
+    for i, row in enumerate(C.records(out)):
+        audio, text = f"{i}.wav", f"{i}.txt"
+        (corpus / row[C.AUDIO_NAME]).rename(staging / audio)
+        (corpus / row[C.TEXT_NAME]).rename(staging / text)
+        audio_new.append(audio)
+        text_new.append(text)
+    shutil.rmtree(corpus)  # only empty sub-folders are left
+    staging.rename(corpus)
+    out[C.AUDIO_NAME] = audio_new
+    out[C.TEXT_NAME] = text_new
+    return out
+
+
+def zip_members(manifest: pd.DataFrame) -> list[tuple[str, str]]:
+    """(path in the corpus, name at the zip root) for every file, pair by pair."""
+    members: list[tuple[str, str]] = []
+    for row in C.records(manifest):
+        for col in (C.AUDIO_NAME, C.TEXT_NAME):
+            members.append((row[col], PurePosixPath(row[col]).name))
+    seen: dict[str, str] = {}
+    for rel, name in members:
+        if name.casefold() in seen:
+            raise FixError(
+                f"two files would share the zip root name {name}: {seen[name.casefold()]} and {rel}",
+                hint="use --rename-for-edition to name the pairs 0.wav/0.txt...",
+            )
+        seen[name.casefold()] = rel
+    return members
+
+
+def build_zip(corpus: Path, manifest: pd.DataFrame, path: Path, profile: Profile) -> dict[str, Any]:
+    """Write the flat zip of the manifest's pairs; returns its path, size, sha256, member
+    count and the package checks."""
+    members = zip_members(manifest)
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as zf:
+        for rel, name in members:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, (corpus / rel).read_bytes())
+    data = path.read_bytes()
+    return {
+        "path": str(path),
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "members": len(members),
+        "pairs": int(len(manifest)),
+        "checks": package_checks(manifest, profile, len(data)),
+    }
+
+
+def package_checks(
+    manifest: pd.DataFrame, profile: Profile, zip_bytes: int | None
+) -> list[dict[str, Any]]:
+    """What the reference says about a package, each as {name, ok, message}; ``ok`` is
+    None when the reference gives no bound."""
+    pairs = int(len(manifest))
+    required = profile.pairs_required
+    checks: list[dict[str, Any]] = []
+    if required:
+        checks.append(
+            {
+                "name": "pair-count",
+                "ok": pairs == required,
+                "message": f"{pairs} pairs; the {profile.name} edition needs exactly {required}"
+                + (
+                    ""
+                    if pairs == required
+                    else f" ({abs(required - pairs)} {'missing' if pairs < required else 'too many'}; MSS.20020016)"
+                ),
+            }
+        )
+    else:
+        checks.append(
+            {"name": "pair-count", "ok": None, "message": f"{pairs} pairs; no count documented"}
+        )
+    names = [str(n) for col in (C.AUDIO_NAME, C.TEXT_NAME) for n in manifest[col]]
+    foreign = [n for n in names if PurePosixPath(n).suffix.lower() not in (".wav", ".txt")]
+    checks.append(
+        {
+            "name": "file-types",
+            "ok": not foreign,
+            "message": "only .wav and .txt" if not foreign else f"other files: {foreign[:5]}",
+        }
+    )
+    durations = pd.to_numeric(manifest[C.DURATION_S], errors="coerce")
+    if profile.per_sentence and pairs:
+        long = int((durations > profile.duration.max_s).sum())
+        checks.append(
+            {
+                "name": "clip-duration",
+                "ok": long == 0,
+                "message": f"{long} clips over {profile.duration.max_s:g} s",
+            }
+        )
+    total = float(durations.sum()) if pairs else 0.0
+    bounds = TOTAL_DURATION_S.get(profile.name)
+    if bounds:
+        lo, hi = bounds
+        checks.append(
+            {
+                "name": "total-duration",
+                "ok": lo <= total <= hi,
+                "message": f"{total:.1f} s of audio; the console expects {lo:g}-{hi:g} s",
+            }
+        )
+    if zip_bytes is not None:
+        checks.append(
+            {
+                "name": "zip-size",
+                "ok": None,
+                "message": f"{zip_bytes} bytes; no size limit is documented (MSS.20020023/024)",
+            }
+        )
+    return checks
