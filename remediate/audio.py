@@ -400,6 +400,24 @@ def envelope(
     return times, np.asarray(lows), np.asarray(highs)
 
 
+#: libsndfile does not scale float data read as integers (a FLOAT WAV at -3 dBFS would read
+#: as zeros), so these are read as float32 and quantised here.
+FLOAT_SUBTYPES = frozenset({"FLOAT", "DOUBLE"})
+
+
+def _read_int16(snd: sf.SoundFile, floating: bool) -> npt.NDArray[np.int16]:
+    """The next block as int16 of shape (frames, channels); floats are scaled by 32767 and
+    clipped, so overs above full scale count as clipping like any full-scale sample."""
+    if not floating:
+        block: npt.NDArray[np.int16] = snd.read(BLOCK_FRAMES, dtype="int16", always_2d=True)
+        return block
+    data = snd.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
+    quantised: npt.NDArray[np.int16] = np.clip(np.rint(data * 32767.0), -32768, 32767).astype(
+        np.int16
+    )
+    return quantised
+
+
 def _sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -444,8 +462,9 @@ def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
             )
             acc = _Accumulator(rate, channels, settings)
             read = 0
+            floating = str(snd.subtype) in FLOAT_SUBTYPES
             while True:
-                block = snd.read(BLOCK_FRAMES, dtype="int16", always_2d=True)
+                block = _read_int16(snd, floating)
                 if block.shape[0] == 0:
                     break
                 acc.add(block)
