@@ -21,10 +21,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-demo: $(STAMP)  ## Run the main job on sample_dataset/ into out/demo/ and print the summary
+demo: $(STAMP)  ## Run the main job on sample_dataset/ into out/demo/, then fix and package into out/demo-fixed/
 	$(BIN)/remediate run --audit-file sample_dataset/audit-result.json \
 		--corpus sample_dataset --out $(DEMO_OUT)
-	@echo "Outputs in $(DEMO_OUT)/: report.parquet findings.parquet manifest.csv summary.json ..."
+	$(BIN)/remediate fix --run-dir $(DEMO_OUT) --dest $(DEMO_OUT)-fixed --rename-for-edition --zip
+	@echo "Report in $(DEMO_OUT)/ (report.parquet, findings.parquet, manifest.csv, summary.json);"
+	@echo "fixed corpus and package.zip in $(DEMO_OUT)-fixed/."
 
 test: $(STAMP)  ## Run the whole test suite (includes the notebook and the real HTTP server tests)
 	$(BIN)/python -m pytest

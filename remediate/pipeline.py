@@ -152,6 +152,8 @@ def _metadata(config: Config, audit_source: str | None, created: str) -> dict[st
         "job_id": config.job_id,
         "edition": config.edition,
         "overrides": list(config.overrides),
+        "language": config.language,
+        "loudness": config.loudness,
     }
 
 
