@@ -1,0 +1,972 @@
+"""The MetaStudio voice-training API client: the only module that imports httpx.
+
+Three read operations (reference §2–§5): ShowJobAuditResult, ShowVoiceTrainingJob and
+ListVoiceTrainingJob, plus the streaming download of a review attachment. Two kinds of
+authentication as :class:`httpx.Auth`: AK/SK signing (:mod:`remediate.signing`) and an
+IAM token. Faults are survived where that is safe and otherwise end in one clear
+:class:`~remediate.errors.ApiError`::
+
+    no credentials, HTTP 401/403             → CredentialsError     (exit 7)
+    other 4xx (MSS error_code, request id)   → ApiRequestError      (exit 8)
+    429/500/502/503/504, timeouts, dropped
+      connections, after the retry budget    → ApiUnavailableError  (exit 9)
+    body not JSON, wrong shape, over the cap → ApiResponseError     (exit 10)
+
+Retries use exponential backoff with jitter, honour ``Retry-After``, and are bounded by
+attempts and by total time; ``sleep`` and ``clock`` are injectable so tests run fast.
+Secrets (SK, security token, IAM token) never enter a message, a log line or a repr:
+server-provided text is scrubbed of them before it is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import ipaddress
+import json
+import os
+import random
+import re
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+import httpx
+
+from remediate import signing
+from remediate._version import __version__
+from remediate.errors import (
+    ApiError,
+    ApiRequestError,
+    ApiResponseError,
+    ApiUnavailableError,
+    ConfigError,
+    CredentialsError,
+    OutputError,
+)
+
+DEFAULT_REGION = "cn-north-4"
+#: Regions with a MetaStudio endpoint (reference §7).
+REGIONS = ("cn-north-4", "cn-east-3", "ap-southeast-3")
+
+DEFAULT_CONNECT_TIMEOUT_S = 10.0
+DEFAULT_READ_TIMEOUT_S = 60.0
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_MAX_RETRY_TIME_S = 120.0
+DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_ATTACHMENT_BYTES = 512 * 1024 * 1024
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+PAGE_SIZE = 100
+#: Guard against a server whose ``count`` never stops growing.
+MAX_PAGES = 10_000
+
+_PREFIX = "/v1/{project_id}/voice-training-manage"
+#: Headers left unsigned: transport/hop-by-hop ones a proxy may alter, and ``Accept``,
+#: which the official client also sends unsigned (so our Authorization matches it).
+_UNSIGNED_HEADERS = frozenset(
+    {
+        "accept",
+        "authorization",
+        "connection",
+        "keep-alive",
+        "accept-encoding",
+        "content-length",
+        "transfer-encoding",
+        "te",
+        "trailer",
+        "upgrade",
+        "proxy-authorization",
+    }
+)
+
+#: Fix hints for the MSS/APIG codes the reference explains (§1, §10).
+ERROR_HINTS: dict[str, str] = {
+    "APIGW.0301": "the IAM authentication information is wrong: check the AK/SK or token",
+    "APIGW.0308": "the API gateway throttled the request: wait and retry",
+    "MSS.00000001": "unauthorized: check the AK/SK or token",
+    "MSS.00000002": "the request body is invalid",
+    "MSS.00000003": "a request parameter is invalid (check the job id and the query)",
+    "MSS.000000004": "authentication failed (403): check the credentials' permissions",
+    "MSS.00010003": "API not found: check the endpoint and the region",
+    "MSS.00010004": "wrong HTTP method for this API",
+    "MSS.00010008": "the token is invalid or expired: get a new one",
+    "MSS.00010009": "the project id in the URL is not the token's: check --project-id",
+    "MSS.10000002": "the request body must be JSON",
+    "MSS.10000003": "parameter validation failed (check the job id and the query)",
+    "MSS.00021016": "token validation failed: get a new token",
+}
+
+
+# --- endpoints ------------------------------------------------------------------
+
+
+def endpoint_for(region: str) -> str:
+    """The MetaStudio base URL of a region id."""
+    if region not in REGIONS:
+        raise ConfigError(
+            f"unknown region {region!r}", hint=f"use one of {', '.join(REGIONS)} or --endpoint URL"
+        )
+    return f"https://metastudio.{region}.myhuaweicloud.com"
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback IP addresses."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(url: str) -> str:
+    """Validate a base URL: https, or plain http to a loopback host only; no query or user."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(f"endpoint is not an http(s) URL: {url!r}")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(
+            f"endpoint {url!r} is plain http",
+            hint="use https; plain http is accepted for loopback test servers only",
+        )
+    if parts.username or parts.password or parts.query or parts.fragment:
+        raise ConfigError("endpoint must not carry a user, password, query or fragment")
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+# --- credentials ----------------------------------------------------------------
+
+
+class AkSkCredentials:
+    """Permanent or temporary (with security token) access keys. Never shown in a repr."""
+
+    __slots__ = ("ak", "sk", "security_token")
+    kind = "AK/SK"
+
+    def __init__(self, ak: str, sk: str, security_token: str | None = None) -> None:
+        if not ak or not sk:
+            raise CredentialsError("both the access key and the secret key are needed")
+        self.ak = ak
+        self.sk = sk
+        self.security_token = security_token or None
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values that must never be shown (the AK too: it names the account)."""
+        return tuple(s for s in (self.ak, self.sk, self.security_token) if s)
+
+    def __repr__(self) -> str:
+        temporary = ", temporary" if self.security_token else ""
+        return f"AkSkCredentials(<hidden>{temporary})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, AkSkCredentials):
+            return NotImplemented
+        return self.secrets() == other.secrets()
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class TokenCredentials:
+    """An IAM token sent as ``X-Auth-Token``. Never shown in a repr."""
+
+    __slots__ = ("token",)
+    kind = "IAM token"
+
+    def __init__(self, token: str) -> None:
+        if not token:
+            raise CredentialsError("the IAM token is empty")
+        self.token = token
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values that must never be shown."""
+        return (self.token,)
+
+    def __repr__(self) -> str:
+        return "TokenCredentials(<hidden>)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TokenCredentials):
+            return NotImplemented
+        return self.token == other.token
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+Credentials = AkSkCredentials | TokenCredentials
+
+
+class AkSkAuth(httpx.Auth):
+    """Sign every request with ``SDK-HMAC-SHA256`` (re-signed on each retry).
+
+    Adds ``X-Project-Id`` and, for temporary credentials, ``X-Security-Token`` before
+    signing, so both are signed; every header httpx sends is signed except hop-by-hop
+    and transport ones. The URL query is rewritten to the canonical query string, so
+    what is sent is exactly what was signed.
+    """
+
+    requires_request_body = True
+
+    def __init__(
+        self,
+        credentials: AkSkCredentials,
+        project_id: str | None = None,
+        *,
+        date_clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        self._credentials = credentials
+        self._project_id = project_id
+        self._date_clock = date_clock
+
+    def __repr__(self) -> str:
+        return "AkSkAuth(<hidden>)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._project_id:
+            request.headers["X-Project-Id"] = self._project_id
+        if self._credentials.security_token:
+            request.headers["X-Security-Token"] = self._credentials.security_token
+        headers = {
+            name: value
+            for name, value in request.headers.items()
+            if name.lower() not in _UNSIGNED_HEADERS
+        }
+        raw_path = request.url.raw_path.decode("ascii")
+        path = raw_path.split("?", 1)[0]
+        query = parse_qsl(request.url.query.decode("ascii"), keep_blank_values=True)
+        signed = signing.sign(
+            ak=self._credentials.ak,
+            sk=self._credentials.sk,
+            method=request.method,
+            host=request.url.netloc.decode("ascii"),
+            path=path,
+            query=query,
+            headers=headers,
+            body=request.content,
+            clock=self._date_clock,
+        )
+        for name, value in signed.headers.items():
+            request.headers[name] = value
+        request.url = request.url.copy_with(query=signed.query.encode("ascii") or None)
+        yield request
+
+
+class TokenAuth(httpx.Auth):
+    """Send an IAM token as ``X-Auth-Token``."""
+
+    def __init__(self, credentials: TokenCredentials) -> None:
+        self._credentials = credentials
+
+    def __repr__(self) -> str:
+        return "TokenAuth(<hidden>)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["X-Auth-Token"] = self._credentials.token
+        yield request
+
+
+# --- typed results --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditError:
+    """One entry of ``system_audit_result.errors``."""
+
+    audio_name: str | None = None
+    text_name: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class SystemAuditResult:
+    """The automatic review: time (raw, unit undocumented) and per-file errors."""
+
+    audit_time: int | None = None
+    errors: tuple[AuditError, ...] | None = None
+
+
+@dataclass(frozen=True)
+class AdminAuditResult:
+    """The manual review: note, attachment (a pre-signed storage URL) and time."""
+
+    message: str | None = None
+    attachment_name: str | None = None
+    attachment_url: str | None = field(default=None, repr=False)  # pre-signed: keep out of logs
+    audit_time: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """ShowJobAuditResult; either block may be absent (None), as in the official SDK."""
+
+    system_audit_result: SystemAuditResult | None = None
+    admin_audit_result: AdminAuditResult | None = None
+
+    @property
+    def errors(self) -> tuple[AuditError, ...]:
+        """The system errors, empty when the block or the list is absent."""
+        if self.system_audit_result is None or self.system_audit_result.errors is None:
+            return ()
+        return self.system_audit_result.errors
+
+    @property
+    def attachment_url(self) -> str | None:
+        """The manual reviewer's attachment URL, if any."""
+        admin = self.admin_audit_result
+        return admin.attachment_url if admin and admin.attachment_url else None
+
+
+@dataclass(frozen=True)
+class TrainingJob:
+    """``TrainingJobInfo`` (reference §4): the fields remediate uses; others are ignored."""
+
+    job_id: str | None = None
+    job_type: str | None = None
+    state: str | None = None
+    voice_name: str | None = None
+    language: str | None = None
+    sex: str | None = None
+    reject_times: int | None = None
+    asset_id: str | None = None
+    job_failed_code: str | None = None
+    job_failed_reason: str | None = None
+    create_time: int | None = None
+    lastupdate_time: int | None = None
+    create_type: str | None = None
+    tag: str | None = None
+    batch_name: str | None = None
+    app_user_id: str | None = None
+    is_remake: bool | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as a plain dict (for JSON output)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """One successful response: the exact body bytes and safe provenance."""
+
+    operation: str
+    status_code: int
+    request_id: str | None
+    url: str = field(repr=False)
+    content: bytes = field(repr=False)
+    received_at: str = ""
+
+
+@dataclass(frozen=True)
+class AuditResultResponse:
+    """ShowJobAuditResult: parsed, plus the raw bytes exactly as received."""
+
+    result: AuditResult
+    response: ApiResponse
+
+
+@dataclass(frozen=True)
+class JobResponse:
+    """ShowVoiceTrainingJob: parsed, plus the raw bytes exactly as received."""
+
+    job: TrainingJob
+    response: ApiResponse
+
+
+class _Reader:
+    """Typed field access on a JSON object, with the SDK's lenient primitive coercion."""
+
+    def __init__(self, doc: Mapping[str, Any], where: str, operation: str) -> None:
+        self.doc = doc
+        self.where = where
+        self.operation = operation
+
+    def fail(self, key: str, expected: str) -> ApiResponseError:
+        got = type(self.doc.get(key)).__name__
+        return ApiResponseError(
+            f"{self.operation}: {self.where}{key} should be {expected}, got {got}"
+        )
+
+    def text(self, key: str) -> str | None:
+        value = self.doc.get(key)
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        raise self.fail(key, "a string")
+
+    def integer(self, key: str) -> int | None:
+        value = self.doc.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            raise self.fail(key, "an integer")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
+            return int(value)
+        raise self.fail(key, "an integer")
+
+    def boolean(self, key: str) -> bool | None:
+        value = self.doc.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        raise self.fail(key, "a boolean")
+
+    def obj(self, key: str) -> _Reader | None:
+        value = self.doc.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(key, "an object")
+        return _Reader(value, f"{self.where}{key}.", self.operation)
+
+    def array(self, key: str) -> list[Any] | None:
+        value = self.doc.get(key)
+        if value is None or isinstance(value, list):
+            return value
+        raise self.fail(key, "a list")
+
+
+def _item(value: Any, where: str, operation: str) -> _Reader:
+    if not isinstance(value, dict):
+        raise ApiResponseError(f"{operation}: {where} should be an object")
+    return _Reader(value, f"{where}.", operation)
+
+
+def parse_audit_result(
+    doc: Mapping[str, Any], operation: str = "ShowJobAuditResult"
+) -> AuditResult:
+    """Typed audit result from a decoded JSON object; unknown keys are ignored."""
+    top = _Reader(doc, "", operation)
+    system: SystemAuditResult | None = None
+    sys_block = top.obj("system_audit_result")
+    if sys_block is not None:
+        raw_errors = sys_block.array("errors")
+        errors: tuple[AuditError, ...] | None = None
+        if raw_errors is not None:
+            items = []
+            for i, raw in enumerate(raw_errors):
+                r = _item(raw, f"system_audit_result.errors[{i}]", operation)
+                items.append(
+                    AuditError(
+                        audio_name=r.text("audio_name"),
+                        text_name=r.text("text_name"),
+                        error_code=r.text("error_code"),
+                        error_message=r.text("error_message"),
+                    )
+                )
+            errors = tuple(items)
+        system = SystemAuditResult(audit_time=sys_block.integer("audit_time"), errors=errors)
+    admin: AdminAuditResult | None = None
+    admin_block = top.obj("admin_audit_result")
+    if admin_block is not None:
+        admin = AdminAuditResult(
+            message=admin_block.text("message"),
+            attachment_name=admin_block.text("attachment_name"),
+            attachment_url=admin_block.text("attachment_url"),
+            audit_time=admin_block.integer("audit_time"),
+        )
+    return AuditResult(system_audit_result=system, admin_audit_result=admin)
+
+
+def parse_job(doc: Mapping[str, Any], operation: str = "ShowVoiceTrainingJob") -> TrainingJob:
+    """Typed job from a decoded ``TrainingJobInfo`` object; unknown keys are ignored."""
+    r = _Reader(doc, "", operation)
+    return TrainingJob(
+        job_id=r.text("job_id"),
+        job_type=r.text("job_type"),
+        state=r.text("state"),
+        voice_name=r.text("voice_name"),
+        language=r.text("language"),
+        sex=r.text("sex"),
+        reject_times=r.integer("reject_times"),
+        asset_id=r.text("asset_id"),
+        job_failed_code=r.text("job_failed_code"),
+        job_failed_reason=r.text("job_failed_reason"),
+        create_time=r.integer("create_time"),
+        lastupdate_time=r.integer("lastupdate_time"),
+        create_type=r.text("create_type"),
+        tag=r.text("tag"),
+        batch_name=r.text("batch_name"),
+        app_user_id=r.text("app_user_id"),
+        is_remake=r.boolean("is_remake"),
+    )
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def decode_json_object(content: bytes, operation: str) -> dict[str, Any]:
+    """Decode a response body that must be one JSON object, or raise ApiResponseError."""
+    try:
+        doc = json.loads(content.decode("utf-8-sig"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ApiResponseError(
+            f"{operation}: the response is not JSON ({len(content)} bytes)",
+            hint="check --endpoint: it should be the MetaStudio API base URL",
+        ) from None
+    if not isinstance(doc, dict):
+        raise ApiResponseError(
+            f"{operation}: expected a JSON object, got {type(doc).__name__}",
+        )
+    return doc
+
+
+# --- the client -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to keep trying: attempts, total seconds, and the backoff curve."""
+
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    max_total_s: float = DEFAULT_MAX_RETRY_TIME_S
+    backoff_base_s: float = 0.5
+    backoff_max_s: float = 20.0
+    statuses: frozenset[int] = RETRY_STATUSES
+
+    def backoff(self, attempt: int, rng: random.Random) -> float:
+        """Exponential delay before attempt ``attempt + 1``, with jitter in [50%, 100%]."""
+        delay = min(self.backoff_max_s, self.backoff_base_s * 2.0 ** (attempt - 1))
+        return float(delay * rng.uniform(0.5, 1.0))
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """Where and how to call the API (no secrets here)."""
+
+    endpoint: str
+    project_id: str
+    connect_timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S
+    read_timeout_s: float = DEFAULT_READ_TIMEOUT_S
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+    user_agent: str = f"remediate/{__version__}"
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Parse ``Retry-After`` (seconds or an HTTP date) into seconds from now; None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        current = now if now is not None else time.time()
+        return max(0.0, when.timestamp() - current)
+    if seconds != seconds or seconds < 0:  # NaN or negative
+        return None
+    return seconds
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class MetaStudioClient:
+    """A small, robust client for the voice-training read operations.
+
+    Use as a context manager, or call :meth:`close`. ``transport`` replaces the network
+    (``httpx.MockTransport`` in tests); ``sleep``, ``clock`` (monotonic seconds) and ``rng``
+    make retries deterministic and fast in tests; ``date_clock`` fixes ``X-Sdk-Date``.
+    """
+
+    def __init__(
+        self,
+        settings: ClientSettings,
+        credentials: Credentials,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
+        date_clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
+        if not settings.project_id:
+            raise ConfigError(
+                "no project id", hint="pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID"
+            )
+        self.settings = settings
+        self.endpoint = check_endpoint(settings.endpoint)
+        self._secrets = credentials.secrets()
+        self._credential_kind = credentials.kind
+        self._temporary = isinstance(credentials, AkSkCredentials) and bool(
+            credentials.security_token
+        )
+        auth: httpx.Auth
+        if isinstance(credentials, AkSkCredentials):
+            auth = AkSkAuth(credentials, settings.project_id, date_clock=date_clock)
+        else:
+            auth = TokenAuth(credentials)
+        self._transport = transport
+        self._http = httpx.Client(
+            auth=auth,
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,
+            headers={"User-Agent": settings.user_agent, "Content-Type": "application/json"},
+        )
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng or random.Random()
+
+    def __repr__(self) -> str:
+        return (
+            f"MetaStudioClient(endpoint={self.endpoint!r}, credentials=<{self._credential_kind}>)"
+        )
+
+    def __enter__(self) -> MetaStudioClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    # -- safety ----------------------------------------------------------------
+
+    def scrub(self, text: str) -> str:
+        """Replace every secret in ``text`` with ``***`` (server text is never trusted)."""
+        for secret in self._secrets:
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+
+    def _path(self, suffix: str) -> str:
+        project = quote(self.settings.project_id, safe="")
+        return _PREFIX.format(project_id=project) + suffix
+
+    # -- transport with retries ---------------------------------------------------
+
+    def _timeout(self, remaining: float) -> httpx.Timeout:
+        connect = max(0.001, min(self.settings.connect_timeout_s, remaining))
+        read = max(0.001, min(self.settings.read_timeout_s, remaining))
+        return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
+
+    def _read_capped(self, response: httpx.Response, cap: int) -> bytes:
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise _TooLarge(int(declared))
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise _TooLarge(size)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def get(
+        self,
+        operation: str,
+        suffix: str,
+        params: Iterable[tuple[str, signing.QueryValue]] = (),
+    ) -> ApiResponse:
+        """GET ``{endpoint}/v1/{project}/voice-training-manage{suffix}`` with retries.
+
+        Returns the 2xx response; raises an ApiError subclass otherwise.
+        """
+        query = signing.canonical_query(params)
+        url = self.endpoint + self._path(suffix) + (f"?{query}" if query else "")
+        policy = self.settings.retry
+        start = self._clock()
+        attempt = 0
+        while True:
+            attempt += 1
+            remaining = policy.max_total_s - (self._clock() - start)
+            retry_after: float | None = None
+            try:
+                with self._http.stream("GET", url, timeout=self._timeout(remaining)) as resp:
+                    content = self._read_capped(resp, self.settings.max_response_bytes)
+                    status = resp.status_code
+                    headers = resp.headers
+            except _TooLarge as exc:
+                raise ApiResponseError(
+                    f"{operation}: the response is larger than the "
+                    f"{self.settings.max_response_bytes} byte cap ({exc.size} bytes or more)",
+                    url=url,
+                ) from None
+            except httpx.TimeoutException as exc:
+                failure = f"timed out ({type(exc).__name__})"
+            except httpx.TransportError as exc:
+                failure = f"connection failed ({type(exc).__name__})"
+            else:
+                request_id = headers.get("X-Request-Id")
+                if 200 <= status < 300:
+                    received = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+                    return ApiResponse(operation, status, request_id, url, content, received)
+                if status not in policy.statuses:
+                    raise self._http_error(operation, status, headers, content, url)
+                failure = f"HTTP {status}" + (f" (request id {request_id})" if request_id else "")
+                retry_after = retry_after_seconds(headers.get("Retry-After"))
+            elapsed = self._clock() - start
+            delay = retry_after if retry_after is not None else policy.backoff(attempt, self._rng)
+            if attempt >= policy.max_attempts or elapsed + delay > policy.max_total_s:
+                why = (
+                    f"the server asked to wait {delay:.0f} s, beyond the retry budget"
+                    if retry_after is not None and attempt < policy.max_attempts
+                    else f"gave up after {attempt} attempt{'s' if attempt > 1 else ''} "
+                    f"in {elapsed:.1f} s"
+                )
+                raise ApiUnavailableError(
+                    f"{operation}: MetaStudio is unavailable: {failure}; {why}",
+                    url=url,
+                    hint="try again later, or raise --max-attempts / --max-retry-time",
+                )
+            self._sleep(delay)
+
+    def _http_error(
+        self,
+        operation: str,
+        status: int,
+        headers: httpx.Headers,
+        content: bytes,
+        url: str,
+    ) -> ApiError:
+        code: str | None = None
+        msg: str | None = None
+        body_request_id: str | None = None
+        try:
+            doc = json.loads(content.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            doc = None
+        if isinstance(doc, dict):
+            raw_code = doc.get("error_code")
+            raw_msg = doc.get("error_msg", doc.get("error_message"))
+            code = _one_line(raw_code, 40) if isinstance(raw_code, str) and raw_code else None
+            msg = _one_line(raw_msg) if isinstance(raw_msg, str) and raw_msg else None
+            rid = doc.get("request_id")
+            body_request_id = rid if isinstance(rid, str) else None
+        request_id = headers.get("X-Request-Id") or body_request_id
+        detail = f"HTTP {status}"
+        if code:
+            detail += f" {code}"
+        if msg:
+            detail += f": {msg}"
+        if request_id:
+            detail += f" (request id {_one_line(request_id, 80)})"
+        hint = ERROR_HINTS.get(code or "")
+        if status in (401, 403):
+            if self._credential_kind == "IAM token":
+                which = "the IAM token in HUAWEICLOUD_AUTH_TOKEN (expired, revoked or for another project?)"
+            elif self._temporary:
+                which = (
+                    "the temporary AK/SK and HUAWEICLOUD_SDK_SECURITY_TOKEN (expired? all three "
+                    "must come from the same issue)"
+                )
+            else:
+                which = "HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (wrong, disabled, or lacking MetaStudio permissions?)"
+            cls: type[ApiError] = CredentialsError
+            message = f"{operation}: MetaStudio rejected the credentials: {detail}"
+            hint = (hint + "; " if hint else "") + f"check {which}"
+            if status == 403:
+                hint += "; also check that --project-id belongs to this account and region"
+        else:
+            cls = ApiRequestError
+            message = f"{operation}: MetaStudio refused the request: {detail}"
+            if hint is None and status == 404:
+                hint = "check the job id, --project-id and the region"
+        if 300 <= status < 400:
+            cls = ApiResponseError
+            message = f"{operation}: unexpected redirect ({detail}); redirects are not followed"
+            hint = "check --endpoint"
+        return cls(
+            self.scrub(message),
+            status_code=status,
+            error_code=code,
+            request_id=request_id,
+            url=url,
+            hint=self.scrub(hint) if hint else None,
+        )
+
+    def _json(self, response: ApiResponse) -> dict[str, Any]:
+        with _context(response):
+            return decode_json_object(response.content, response.operation)
+
+    # -- operations ----------------------------------------------------------------
+
+    def show_job_audit_result(self, job_id: str) -> AuditResultResponse:
+        """ShowJobAuditResult: the review result with per-file errors; raw bytes kept."""
+        op = "ShowJobAuditResult"
+        response = self.get(op, f"/user/jobs/{_seg(job_id)}/audit-result")
+        doc = self._json(response)
+        with _context(response):
+            return AuditResultResponse(parse_audit_result(doc, op), response)
+
+    def show_job(self, job_id: str) -> JobResponse:
+        """ShowVoiceTrainingJob: state, job type, voice name, rejections...; raw bytes kept."""
+        op = "ShowVoiceTrainingJob"
+        response = self.get(op, f"/user/jobs/{_seg(job_id)}")
+        doc = self._json(response)
+        with _context(response):
+            return JobResponse(parse_job(doc, op), response)
+
+    def list_jobs(
+        self, *, state: str | None = None, job_type: str | None = None, page_size: int = PAGE_SIZE
+    ) -> list[TrainingJob]:
+        """ListVoiceTrainingJob, every page: ``limit`` up to 100, until ``count`` or an empty page.
+
+        ``state`` is comma-separated (``AUDIT_FAILED,FAILED``); ``job_type`` likewise.
+        """
+        op = "ListVoiceTrainingJob"
+        limit = max(1, min(PAGE_SIZE, page_size))
+        jobs: list[TrainingJob] = []
+        offset = 0
+        for _ in range(MAX_PAGES):
+            params: list[tuple[str, signing.QueryValue]] = [("offset", offset), ("limit", limit)]
+            if state:
+                params.append(("state", state))
+            if job_type:
+                params.append(("job_type", job_type))
+            response = self.get(op, "/user/jobs", params)
+            doc = self._json(response)
+            with _context(response):
+                top = _Reader(doc, "", op)
+                count = top.integer("count")
+                page = top.array("jobs") or []
+                for i, raw in enumerate(page):
+                    jobs.append(parse_job(_item(raw, f"jobs[{offset + i}]", op).doc, op))
+            offset += limit
+            if not page or (count is not None and offset >= count):
+                break
+            if count is None and len(page) < limit:
+                break
+        return jobs
+
+    def download(self, url: str, dest_dir: Path, *, name: str | None = None) -> Path:
+        """Stream a pre-signed attachment into ``dest_dir``; see :func:`download_attachment`."""
+        return download_attachment(
+            url,
+            dest_dir,
+            name=name,
+            max_bytes=self.settings.max_attachment_bytes,
+            timeout=httpx.Timeout(
+                self.settings.read_timeout_s, connect=self.settings.connect_timeout_s
+            ),
+            transport=self._transport,
+        )
+
+
+@contextmanager
+def _context(response: ApiResponse) -> Iterator[None]:
+    """Attach the response's status, request id and URL to a shape error raised inside."""
+    try:
+        yield
+    except ApiResponseError as exc:
+        exc.status_code = response.status_code
+        exc.request_id = response.request_id
+        exc.url = response.url
+        raise
+
+
+def _seg(value: str) -> str:
+    """A path parameter quoted as one segment."""
+    return quote(value, safe="")
+
+
+# --- attachment download --------------------------------------------------------
+
+
+def safe_file_name(name: str | None, url: str) -> str:
+    """A plain file name: any directory part (POSIX or Windows) stripped; never empty or dots."""
+    candidates = [name or "", unquote(urlsplit(url).path)]
+    for raw in candidates:
+        base = PureWindowsPath(PurePosixPath(raw).name).name
+        base = "".join(ch for ch in base if ch.isprintable() and ch not in '<>:"/\\|?*').strip()
+        if base and base.strip(".") and base not in (".", ".."):
+            return base[:200]
+    return "attachment"
+
+
+def download_attachment(
+    url: str,
+    dest_dir: Path,
+    *,
+    name: str | None = None,
+    max_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+    timeout: httpx.Timeout | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> Path:
+    """Download a pre-signed attachment URL into ``dest_dir``, streaming, with a size cap.
+
+    https only (plain http for loopback hosts); a fresh client with no auth and no
+    default headers, so none of our credentials reach the storage host; no redirects.
+    The file is written to a temporary name and renamed when complete.
+    Raises ApiRequestError for a refused URL or HTTP error, ApiResponseError over the
+    cap, ApiUnavailableError on a network failure, OutputError when it cannot be written.
+    """
+    parts = urlsplit(url)
+    op = "attachment download"
+    if parts.scheme != "https" and not (
+        parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname)
+    ):
+        raise ApiRequestError(
+            f"{op}: refused a non-https attachment URL ({parts.scheme or '?'}://)"
+        )
+    file_name = safe_file_name(name, url)
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create {dest_dir}: {exc.strerror or exc}", path=dest_dir
+        ) from None
+    target = dest_dir / file_name
+    tmp = dest_dir / f".{file_name}.part-{os.getpid()}"
+    try:
+        with (
+            httpx.Client(
+                transport=transport,
+                timeout=timeout or httpx.Timeout(10.0, read=60.0),
+                follow_redirects=False,
+                trust_env=False,
+            ) as http,
+            http.stream("GET", url) as resp,
+        ):
+            if resp.status_code != 200:
+                raise ApiRequestError(
+                    f"{op}: the storage host answered HTTP {resp.status_code}",
+                    status_code=resp.status_code,
+                    hint="the pre-signed URL may have expired: fetch the audit result again",
+                )
+            declared = resp.headers.get("Content-Length")
+            if declared and declared.isdigit() and int(declared) > max_bytes:
+                raise ApiResponseError(f"{op}: {declared} bytes is over the {max_bytes} byte cap")
+            size = 0
+            with tmp.open("wb") as fh:
+                for chunk in resp.iter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise ApiResponseError(f"{op}: over the {max_bytes} byte cap")
+                    fh.write(chunk)
+        os.replace(tmp, target)
+    except httpx.HTTPError as exc:
+        raise ApiUnavailableError(f"{op}: {type(exc).__name__}") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}", path=target) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target
