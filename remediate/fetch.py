@@ -1,0 +1,268 @@
+"""Fetch a job's audit result from MetaStudio and keep it, byte for byte, with provenance.
+
+``fetch`` (the ``remediate fetch`` command) writes into one folder::
+
+    audit-result.json      the ShowJobAuditResult body exactly as received
+    job.json               the ShowVoiceTrainingJob body exactly as received
+    audit_errors.parquet   the parsed audit errors (same schema as ``remediate run``)
+    fetch.json             provenance: endpoint, job id, time, HTTP status, request ids
+    attachments/NAME       the manual reviewer's attachment, when there is one
+
+``run_job`` (``remediate run --job-id``) fetches the same, runs the main job on the
+corpus with the fetched bytes, and then adds job.json, fetch.json and the attachment to
+the run folder. No credential is ever written: the client holds them, not this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from remediate._version import __version__
+from remediate.api import (
+    ApiResponse,
+    AuditResult,
+    MetaStudioClient,
+    TrainingJob,
+)
+from remediate.audit import MILLIS_THRESHOLD, parse_audit_result
+from remediate.config import Config
+from remediate.errors import ApiError, ApiResponseError, AuditFileError, OutputError
+from remediate.profiles import JOB_TYPE_TO_EDITION
+from remediate.report import AUDIT_SCHEMA, ensure_out_dir, write_bytes, write_json, write_parquet
+
+AUDIT_COPY = "audit-result.json"
+AUDIT_ERRORS = "audit_errors.parquet"
+JOB_FILE = "job.json"
+FETCH_FILE = "fetch.json"
+ATTACHMENTS = "attachments"
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A job and its audit result as fetched, in memory (nothing written yet)."""
+
+    job_id: str
+    endpoint: str
+    job: TrainingJob
+    job_response: ApiResponse
+    audit: AuditResult
+    audit_response: ApiResponse
+    audit_frame: pd.DataFrame = field(repr=False)
+    fetched_at: str
+
+    @property
+    def audit_bytes(self) -> bytes:
+        """The audit-result body exactly as received."""
+        return self.audit_response.content
+
+    @property
+    def audit_source(self) -> str:
+        """Where the audit came from, for run metadata (no project id, no secrets)."""
+        return f"MetaStudio {self.endpoint} job {self.job_id}"
+
+
+@dataclass(frozen=True)
+class FetchOutcome:
+    """What ``fetch`` wrote: paths, the provenance document, and non-fatal warnings."""
+
+    fetched: Fetched
+    outputs: dict[str, Path]
+    provenance: dict[str, Any]
+    attachment: Path | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def retrieve(client: MetaStudioClient, job_id: str) -> Fetched:
+    """Call ShowVoiceTrainingJob and ShowJobAuditResult; parse; write nothing.
+
+    Raises an ApiError subclass; an audit body that is JSON but not of the documented
+    shape is an ApiResponseError (exit 10), as it came from the API, not from a file.
+    """
+    fetched_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    job = client.show_job(job_id)
+    audit = client.show_job_audit_result(job_id)
+    try:
+        frame = parse_audit_result(
+            audit.response.content, source="ShowJobAuditResult", job_id=job_id
+        )
+    except AuditFileError as exc:
+        raise ApiResponseError(
+            exc.message,
+            status_code=audit.response.status_code,
+            request_id=audit.response.request_id,
+            hint=exc.hint,
+        ) from None
+    return Fetched(
+        job_id=job_id,
+        endpoint=client.endpoint,
+        job=job.job,
+        job_response=job.response,
+        audit=audit.result,
+        audit_response=audit.response,
+        audit_frame=frame,
+        fetched_at=fetched_at,
+    )
+
+
+def _call(response: ApiResponse) -> dict[str, Any]:
+    return {
+        "http_status": response.status_code,
+        "request_id": response.request_id,
+        "received_at": response.received_at,
+        "bytes": len(response.content),
+    }
+
+
+def provenance(fetched: Fetched) -> dict[str, Any]:
+    """The fetch.json document: where, when, what came back. No secrets, no signed URLs."""
+    admin = fetched.audit.admin_audit_result
+    return {
+        "tool": "remediate",
+        "version": __version__,
+        "endpoint": fetched.endpoint,
+        "job_id": fetched.job_id,
+        "fetched_at": fetched.fetched_at,
+        "http_status": fetched.audit_response.status_code,
+        "request_id": fetched.audit_response.request_id,
+        "calls": {
+            "ShowVoiceTrainingJob": _call(fetched.job_response),
+            "ShowJobAuditResult": _call(fetched.audit_response),
+        },
+        "job": {
+            "state": fetched.job.state,
+            "job_type": fetched.job.job_type,
+            "voice_name": fetched.job.voice_name,
+            "language": fetched.job.language,
+            "reject_times": fetched.job.reject_times,
+        },
+        "audit": {
+            "system_errors": len(fetched.audit.errors),
+            "admin_message": bool(admin and admin.message),
+            "attachment_name": admin.attachment_name if admin else None,
+        },
+    }
+
+
+def _download(
+    client: MetaStudioClient, fetched: Fetched, out: Path
+) -> tuple[Path | None, dict[str, Any], str | None]:
+    """Download the attachment if there is one; a failure is a warning, not fatal."""
+    url = fetched.audit.attachment_url
+    admin = fetched.audit.admin_audit_result
+    if not url:
+        return None, {"status": "none"}, None
+    name = admin.attachment_name if admin else None
+    try:
+        path = client.download(url, out / ATTACHMENTS, name=name)
+    except (ApiError, OutputError) as exc:
+        warning = f"attachment not downloaded: {client.scrub(str(exc))}"
+        return None, {"status": "failed", "error": client.scrub(str(exc))}, warning
+    info = {"status": "downloaded", "file": str(path), "bytes": path.stat().st_size}
+    return path, info, None
+
+
+def _meta(fetched: Fetched) -> dict[str, Any]:
+    return {
+        "tool": "remediate",
+        "version": __version__,
+        "created_at": fetched.fetched_at,
+        "audit_source": fetched.audit_source,
+        "job_id": fetched.job_id,
+    }
+
+
+def write_fetched(
+    client: MetaStudioClient,
+    fetched: Fetched,
+    out: Path,
+    *,
+    audit_files: bool = True,
+    attachment: bool = True,
+    extra_outputs: dict[str, Path] | None = None,
+) -> FetchOutcome:
+    """Write job.json, fetch.json, the attachment, and (``audit_files``) the audit copies.
+
+    fetch.json is written last: its presence means the fetch completed.
+    """
+    out = ensure_out_dir(out)
+    outputs: dict[str, Path] = dict(extra_outputs or {})
+    if audit_files:
+        outputs["audit_copy"] = write_bytes(out / AUDIT_COPY, fetched.audit_bytes)
+        outputs["audit_errors"] = write_parquet(
+            fetched.audit_frame, out / AUDIT_ERRORS, AUDIT_SCHEMA, _meta(fetched)
+        )
+    outputs["job"] = write_bytes(out / JOB_FILE, fetched.job_response.content)
+    path: Path | None = None
+    warnings: list[str] = []
+    info: dict[str, Any] = {"status": "skipped"}
+    if attachment:
+        path, info, warning = _download(client, fetched, out)
+        if warning:
+            warnings.append(warning)
+        if path is not None:
+            outputs["attachment"] = path
+    doc = provenance(fetched)
+    doc["attachment"] = info
+    doc["outputs"] = {k: str(v) for k, v in outputs.items()} | {"fetch": str(out / FETCH_FILE)}
+    outputs["fetch"] = write_json(out / FETCH_FILE, doc)
+    return FetchOutcome(fetched, outputs, doc, path, tuple(warnings))
+
+
+def fetch(
+    client: MetaStudioClient, job_id: str, out: Path, *, attachment: bool = True
+) -> FetchOutcome:
+    """``remediate fetch``: retrieve a job's audit result and write it all into ``out``."""
+    ensure_out_dir(out)
+    return write_fetched(client, retrieve(client, job_id), out, attachment=attachment)
+
+
+def edition_for(job: TrainingJob, default: str) -> str:
+    """The edition profile of a job's ``job_type``; ``default`` for an unknown type."""
+    return JOB_TYPE_TO_EDITION.get((job.job_type or "").upper(), default)
+
+
+def run_job(
+    client: MetaStudioClient,
+    config: Config,
+    job_id: str,
+    *,
+    edition_given: bool,
+    progress: Callable[[int, int], None] | None = None,
+    attachment: bool = True,
+) -> tuple[Any, FetchOutcome]:
+    """``remediate run --job-id``: fetch, run the main job on the corpus, add the fetch files.
+
+    The edition defaults from the job's ``job_type`` unless ``edition_given``. The
+    corpus/out checks of :func:`remediate.pipeline.run` run before anything is written.
+    Returns the pipeline's RunResult and the fetch outcome.
+    """
+    from remediate import pipeline
+
+    fetched = retrieve(client, job_id)
+    edition = config.edition if edition_given else edition_for(fetched.job, config.edition)
+    config = replace(config, edition=edition, job_id=job_id, audit_file=None)
+    result = pipeline.run(
+        config,
+        audit_bytes=fetched.audit_bytes,
+        audit_source=fetched.audit_source,
+        progress=progress,
+    )
+    outcome = write_fetched(client, fetched, config.out, audit_files=False, attachment=attachment)
+    return result, outcome
+
+
+def format_time(raw: int | None) -> str:
+    """A job time (unit undocumented: ≥1e11 is ms, else s) as ``YYYY-MM-DD HH:MM`` UTC."""
+    if raw is None or raw <= 0:
+        return ""
+    seconds = raw / 1000 if raw >= MILLIS_THRESHOLD else raw
+    try:
+        return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%d %H:%M")
+    except (OverflowError, OSError, ValueError):
+        return str(raw)
