@@ -426,6 +426,13 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _native(path: Path) -> str | bytes:
+    """The path as libsndfile should get it. soundfile encodes a str path as strict UTF-8,
+    so a name that is not UTF-8 (GBK names from a Windows zip, surrogate-escaped by Python)
+    failed as "cannot decode"; on POSIX the raw bytes are passed instead."""
+    return str(path) if os.name == "nt" else os.fsencode(path)
+
+
 def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
     """Read one audio file once and return everything the checks need.
 
@@ -450,7 +457,7 @@ def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
         facts["declared_data_bytes"] = declared
         facts["actual_data_bytes"] = actual
     try:
-        with sf.SoundFile(path) as snd:
+        with sf.SoundFile(_native(path)) as snd:
             rate, channels, frames = int(snd.samplerate), int(snd.channels), int(snd.frames)
             facts.update(
                 format=str(snd.format),

@@ -498,7 +498,8 @@ def _text(r: dict[str, Any], p: Profile) -> Iterator[dict[str, Any]]:
     if not unicodedata.is_normalized("NFC", text):
         yield _finding(pid, "text-not-nfc", "text is not in Unicode NFC")
     body = text[:-1] if text.endswith("\n") and not text.endswith("\r\n") else text
-    if body != clean_text(body) and not ctrl:
+    # Compared in NFC: clean_text also normalises, and non-NFC text has its own finding.
+    if unicodedata.normalize("NFC", body) != clean_text(body) and not ctrl:
         yield _finding(pid, "text-whitespace", "stray whitespace (leading/trailing, runs or CR)")
     chars = len(clean_text(text))
     if chars > p.text.max_chars:

@@ -133,7 +133,7 @@ class _Cache:
                 "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
             )
             self.conn.commit()
-        except sqlite3.Error:
+        except (OSError, sqlite3.Error):  # mkdir fails too: a file in the way, no permission
             self.conn = None  # an unusable cache only costs speed
 
     def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:

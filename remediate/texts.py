@@ -23,6 +23,12 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 #: Encodings tried, in order, when the bytes are not UTF-8 and carry no BOM. gb18030 is a
 #: superset of GBK/GB2312 and covers the Chinese transcripts MetaStudio trains on.
 _FALLBACKS = ("gb18030", "big5", "shift_jis", "euc-kr")
+#: When charset-normalizer finds several encodings equally plausible (short CJK text
+#: decodes cleanly as GBK, Big5, CP949 and Shift-JIS alike: "你好" in GBK came back as
+#: Big5, "今天天气很好" as Korean CP949), the likeliest for a CN/EN voice corpus wins.
+_PREFERRED = ("gb18030", "big5", "cp1252", "cp932", "shift_jis", "cp949", "euc_kr")
+#: Detections never trusted without a BOM: almost any even-length junk "decodes" as UTF-16.
+_NEEDS_BOM = ("utf-16", "utf-32")
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,25 @@ class TextFacts:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+def _canonical(encoding: str) -> str:
+    name = codecs.lookup(encoding).name
+    # charset-normalizer names GBK/GB2312 separately; gb18030 decodes all of them.
+    return "gb18030" if name in ("gbk", "gb2312", "hz") else name
+
+
+def _pick(matches: list[tuple[str, float]]) -> str | None:
+    """The encoding to use from charset-normalizer's (encoding, chaos) matches, best first:
+    among the least chaotic, the likeliest for this corpus; BOM-less UTF-16/32 never."""
+    usable = [(_canonical(enc), chaos) for enc, chaos in matches]
+    usable = [(enc, chaos) for enc, chaos in usable if not enc.startswith(_NEEDS_BOM)]
+    if not usable:
+        return None
+    least = min(chaos for _, chaos in usable)
+    tied = [enc for enc, chaos in usable if chaos <= least]
+    preferred = [enc for enc in _PREFERRED if enc in tied]
+    return preferred[0] if preferred else tied[0]
+
+
 def _detect(data: bytes) -> str | None:
     """Best guess of a legacy encoding via charset-normalizer, preferring gb18030 for CJK."""
     try:
@@ -46,13 +71,7 @@ def _detect(data: bytes) -> str | None:
     except ImportError:  # pragma: no cover - a declared dependency
         best = None
     else:
-        match = from_bytes(data).best()
-        best = match.encoding if match is not None else None
-    if best is not None:
-        best = codecs.lookup(best).name
-        # charset-normalizer names GBK/GB2312 separately; gb18030 decodes all of them.
-        if best in ("gbk", "gb2312", "hz"):
-            best = "gb18030"
+        best = _pick([(m.encoding, float(m.chaos)) for m in from_bytes(data)])
     candidates = ([best] if best else []) + [e for e in _FALLBACKS if e != best]
     for enc in candidates:
         try:
