@@ -589,7 +589,8 @@ class MetaStudioClient:
 
     Use as a context manager, or call :meth:`close`. ``transport`` replaces the network
     (``httpx.MockTransport`` in tests); ``sleep``, ``clock`` (monotonic seconds) and ``rng``
-    make retries deterministic and fast in tests; ``date_clock`` fixes ``X-Sdk-Date``.
+    make retries deterministic and fast in tests; ``date_clock`` fixes ``X-Sdk-Date``;
+    ``redact`` lists more values to scrub from messages (other secrets the caller holds).
     """
 
     def __init__(
@@ -602,6 +603,7 @@ class MetaStudioClient:
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
         date_clock: Callable[[], dt.datetime] | None = None,
+        redact: Iterable[str] = (),
     ) -> None:
         if not settings.project_id:
             raise ConfigError(
@@ -609,7 +611,10 @@ class MetaStudioClient:
             )
         self.settings = settings
         self.endpoint = check_endpoint(settings.endpoint)
-        self._secrets = credentials.secrets()
+        # Longest first, so a secret containing another is replaced whole.
+        self._secrets = tuple(
+            sorted({s for s in (*credentials.secrets(), *redact) if s}, key=len, reverse=True)
+        )
         self._credential_kind = credentials.kind
         self._temporary = isinstance(credentials, AkSkCredentials) and bool(
             credentials.security_token

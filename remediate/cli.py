@@ -209,6 +209,228 @@ def cli() -> None:
     """
 
 
+# --- MetaStudio API: fetch, jobs, run --job-id (issue 3) --------------------------
+# Secrets come from the environment only (never as option values) and are read here,
+# in the CLI layer; the library receives them as Credentials objects whose repr hides them.
+
+ENV_AK = "HUAWEICLOUD_SDK_AK"
+ENV_SK = "HUAWEICLOUD_SDK_SK"
+ENV_SECURITY_TOKEN = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
+ENV_PROJECT_ID = "HUAWEICLOUD_SDK_PROJECT_ID"
+ENV_AUTH_TOKEN = "HUAWEICLOUD_AUTH_TOKEN"
+ENV_ENDPOINT = "METASTUDIO_ENDPOINT"
+API_OPTION_NAMES = (
+    "project_id",
+    "region",
+    "endpoint",
+    "connect_timeout",
+    "read_timeout",
+    "max_attempts",
+    "max_retry_time",
+)
+
+
+def api_options(f: F) -> F:
+    """Options shared by every command that calls the MetaStudio API."""
+    options = [
+        click.option(
+            "--project-id",
+            envvar=ENV_PROJECT_ID,
+            show_envvar=True,
+            default=None,
+            help="Huawei Cloud project id of the region.",
+        ),
+        click.option(
+            "--region",
+            type=click.Choice(["cn-north-4", "cn-east-3", "ap-southeast-3"]),
+            default="cn-north-4",
+            show_default=True,
+            help="MetaStudio region (sets the endpoint).",
+        ),
+        click.option(
+            "--endpoint",
+            envvar=ENV_ENDPOINT,
+            show_envvar=True,
+            default=None,
+            metavar="URL",
+            help="API base URL, overriding --region (https; http for loopback test servers).",
+        ),
+        click.option(
+            "--connect-timeout",
+            type=click.FloatRange(0.1, 600),
+            default=10.0,
+            show_default=True,
+            help="Seconds to wait for a connection.",
+        ),
+        click.option(
+            "--read-timeout",
+            type=click.FloatRange(0.1, 3600),
+            default=60.0,
+            show_default=True,
+            help="Seconds to wait for response data.",
+        ),
+        click.option(
+            "--max-attempts",
+            type=click.IntRange(1, 20),
+            default=5,
+            show_default=True,
+            help="Attempts per call on 429/5xx, timeouts and dropped connections.",
+        ),
+        click.option(
+            "--max-retry-time",
+            type=click.FloatRange(1, 3600),
+            default=120.0,
+            show_default=True,
+            help="Seconds one call may spend retrying, in total.",
+        ),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _credentials_from_env() -> Any:
+    """AK/SK (+ security token) or an IAM token from the environment; never echoed."""
+    import os
+
+    from remediate.api import AkSkCredentials, TokenCredentials
+    from remediate.errors import CredentialsError
+
+    ak = os.environ.get(ENV_AK, "").strip()
+    sk = os.environ.get(ENV_SK, "").strip()
+    token = os.environ.get(ENV_SECURITY_TOKEN, "").strip() or None
+    if ak or sk:
+        missing = [name for name, value in ((ENV_AK, ak), (ENV_SK, sk)) if not value]
+        if missing:
+            raise CredentialsError(
+                f"{missing[0]} is not set (AK/SK signing needs both {ENV_AK} and {ENV_SK})"
+            )
+        return AkSkCredentials(ak, sk, token)
+    auth_token = os.environ.get(ENV_AUTH_TOKEN, "").strip()
+    if auth_token:
+        return TokenCredentials(auth_token)
+    raise CredentialsError(
+        "no MetaStudio credentials in the environment",
+        hint=f"set {ENV_AK} and {ENV_SK} (plus {ENV_SECURITY_TOKEN} for temporary keys), "
+        f"or {ENV_AUTH_TOKEN}",
+    )
+
+
+def _api_client(opts: dict[str, Any]) -> Any:
+    """Build the API client from the API options (popped from ``opts``) and the environment."""
+    from remediate.api import ClientSettings, MetaStudioClient, RetryPolicy, endpoint_for
+    from remediate.errors import ConfigError
+
+    api = {name: opts.pop(name) for name in API_OPTION_NAMES}
+    credentials = _credentials_from_env()
+    if not api["project_id"]:
+        raise ConfigError("no project id", hint=f"pass --project-id or set {ENV_PROJECT_ID}")
+    settings = ClientSettings(
+        endpoint=api["endpoint"] or endpoint_for(api["region"]),
+        project_id=api["project_id"],
+        connect_timeout_s=api["connect_timeout"],
+        read_timeout_s=api["read_timeout"],
+        retry=RetryPolicy(max_attempts=api["max_attempts"], max_total_s=api["max_retry_time"]),
+    )
+    import os
+
+    secret_names = (ENV_AK, ENV_SK, ENV_SECURITY_TOKEN, ENV_AUTH_TOKEN)
+    redact = [os.environ.get(name, "").strip() for name in secret_names]
+    return MetaStudioClient(settings, credentials, redact=[v for v in redact if v])
+
+
+@cli.command("fetch")
+@click.option("--job-id", required=True, help="MetaStudio voice-training job id.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for the fetched files (created if missing).",
+)
+@click.option(
+    "--no-attachment", is_flag=True, help="Do not download the manual reviewer's attachment."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print fetch.json on stdout.")
+@api_options
+def fetch_command(job_id: str, out: Path, no_attachment: bool, as_json: bool, **opts: Any) -> None:
+    """Fetch a job's audit result from MetaStudio and keep it with provenance.
+
+    Writes into --out: audit-result.json (exactly as received), job.json (the job
+    detail), audit_errors.parquet, fetch.json (endpoint, job id, time, HTTP status,
+    request id) and attachments/ (the reviewer's attachment, if any). Credentials come
+    from HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK [/ HUAWEICLOUD_SDK_SECURITY_TOKEN] or
+    HUAWEICLOUD_AUTH_TOKEN.
+
+    Example:
+
+    \b
+        remediate fetch --job-id 1234abcd --project-id 0a1b2c --out out/job-1234
+    """
+    from remediate import fetch
+
+    with _errors():
+        with _api_client(opts) as client:
+            outcome = fetch.fetch(client, job_id, out, attachment=not no_attachment)
+    for warning in outcome.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if as_json:
+        click.echo(json.dumps(outcome.provenance, ensure_ascii=False))
+        return
+    job = outcome.fetched.job
+    click.echo(
+        f"Job {job_id}: {job.state or '?'} ({job.job_type or '?'}), "
+        f"{outcome.provenance['audit']['system_errors']} audit errors; written to {out}",
+        err=True,
+    )
+
+
+@cli.command("jobs")
+@click.option(
+    "--state",
+    default=None,
+    help="Only jobs in these states, comma-separated (AUDIT_FAILED,FAILED).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the jobs as one JSON document.")
+@api_options
+def jobs_command(state: str | None, as_json: bool, **opts: Any) -> None:
+    """List voice-training jobs (every page), as a table or JSON.
+
+    Example:
+
+    \b
+        remediate jobs --state AUDIT_FAILED --project-id 0a1b2c
+    """
+    from remediate.fetch import format_time
+    from remediate.render import table
+
+    with _errors():
+        with _api_client(opts) as client:
+            jobs = client.list_jobs(state=state)
+    if as_json:
+        doc = {"count": len(jobs), "jobs": [job.to_dict() for job in jobs]}
+        click.echo(json.dumps(doc, ensure_ascii=False))
+        return
+    rows = [
+        [
+            j.job_id,
+            j.job_type,
+            j.state,
+            j.voice_name,
+            j.language,
+            j.reject_times,
+            format_time(j.create_time),
+            format_time(j.lastupdate_time),
+        ]
+        for j in jobs
+    ]
+    headers = ["job_id", "type", "state", "voice", "lang", "rejected", "created", "updated"]
+    click.echo(table(headers, rows, max_width=40))
+    click.echo(f"{len(jobs)} job{'s' if len(jobs) != 1 else ''}", err=True)
+
+
+# --- end MetaStudio API -------------------------------------------------------------
+
+
 @cli.command("run")
 @click.option(
     "--audit-file",
@@ -216,8 +438,16 @@ def cli() -> None:
     default=None,
     help="Saved ShowJobAuditResult response (JSON).",
 )
+@click.option(
+    "--job-id",
+    default=None,
+    help="Fetch the audit result of this job from MetaStudio instead (edition from its type).",
+)
 @corpus_options
-def run_command(audit_file: Path | None, as_json: bool, fail_on: str, **opts: Any) -> None:
+@api_options
+def run_command(
+    audit_file: Path | None, job_id: str | None, as_json: bool, fail_on: str, **opts: Any
+) -> None:
     """Run the main job: audit result + corpus → report, findings, manifest, summary.
 
     Writes into --out: audit-result.json (the audit as read, byte for byte),
@@ -226,20 +456,41 @@ def run_command(audit_file: Path | None, as_json: bool, fail_on: str, **opts: An
     with --json the summary goes to stdout. Exits 0 when the run completed, whatever
     it found (see --fail-on).
 
+    With --job-id the audit result is fetched from MetaStudio (see `remediate fetch`;
+    job.json, fetch.json and any attachment are added to --out) and --edition defaults
+    from the job's type.
+
     Example:
 
     \b
         remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123
+        remediate run --job-id 1234abcd --corpus corpus/ --out out/job-1234
     """
     from remediate import pipeline
 
-    if audit_file is None:
-        raise click.UsageError("give the audit result with --audit-file FILE")
+    if audit_file is not None and job_id is not None:
+        raise click.UsageError("give either --audit-file or --job-id, not both")
+    if audit_file is None and job_id is None:
+        raise click.UsageError("give the audit result with --audit-file FILE or --job-id ID")
     progress = Progress("Scanning", enabled=True)
     with _errors():
         try:
-            config = _build_config(audit_file=audit_file, **opts)
-            result = pipeline.run(config, progress=progress)
+            if job_id is not None:
+                from remediate import fetch
+
+                edition_given = opts["edition"] is not None
+                with _api_client(opts) as client:
+                    config = _build_config(job_id=job_id, **opts)
+                    result, outcome = fetch.run_job(
+                        client, config, job_id, edition_given=edition_given, progress=progress
+                    )
+                for warning in outcome.warnings:
+                    click.echo(f"Warning: {warning}", err=True)
+            else:
+                for name in API_OPTION_NAMES:
+                    opts.pop(name)
+                config = _build_config(audit_file=audit_file, **opts)
+                result = pipeline.run(config, progress=progress)
         finally:
             progress.close()
     _finish(result, as_json, fail_on)
