@@ -35,6 +35,8 @@ SPECTRUM_HOP = SPECTRUM_WINDOW * 8
 #: on espeak speech at 22.05 kHz, its 16 kHz and 8 kHz downsamplings, and added noise).
 BANDWIDTH_FLOOR_DB = 70.0
 _HANN = np.hanning(SPECTRUM_WINDOW).astype(np.float32)
+#: Silent frames needed (100 ms at 20 ms frames) before a noise floor is reported.
+MIN_QUIET_FRAMES = 5
 #: Floor for logarithms of silence (digital zero), in dBFS.
 MIN_DB = -120.0
 
@@ -335,18 +337,19 @@ class _Accumulator:
         trail = max(0.0, duration - (last + 1) * frame_s)
         span = active[first : last + 1]
         quiet = power[~active]
-        # Noise floor: mean power of the silent frames, or the 5th percentile when a clip has
-        # (almost) no pause; speech power is what the active frames add above it.
-        noise = float(quiet.mean()) if quiet.size >= 5 else float(np.percentile(power, 5))
-        speech = float(power[active].mean())
-        snr = _db(max(speech - noise, 1e-12)) - _db(noise) if noise > 0 else 120.0
         result.update(
             lead_silence_s=round(lead, 4),
             trail_silence_s=round(trail, 4),
             speech_ratio=round(float(span.mean()), 4),
-            noise_floor_dbfs=round(_db(noise), 3),
-            snr_db=round(min(snr, 120.0), 2),
         )
+        # Noise floor: mean power of the silent frames. A clip with (almost) no pause has no
+        # floor to measure: a percentile of speech frames would read as "noisy", so both the
+        # floor and the SNR stay unknown (null) rather than raise false warnings.
+        if quiet.size >= MIN_QUIET_FRAMES:
+            noise = float(quiet.mean())
+            speech = float(power[active].mean())
+            snr = _db(max(speech - noise, 1e-12)) - _db(noise) if noise > 0 else 120.0
+            result.update(noise_floor_dbfs=round(_db(noise), 3), snr_db=round(min(snr, 120.0), 2))
         return result
 
     def _bandwidth(self) -> float | None:
@@ -406,13 +409,13 @@ FLOAT_SUBTYPES = frozenset({"FLOAT", "DOUBLE"})
 
 
 def _read_int16(snd: sf.SoundFile, floating: bool) -> npt.NDArray[np.int16]:
-    """The next block as int16 of shape (frames, channels); floats are scaled by 32767 and
-    clipped, so overs above full scale count as clipping like any full-scale sample."""
+    """The next block as int16 of shape (frames, channels); floats are scaled by 32768 (as
+    libsndfile scales PCM) and clipped, so -1.0 is full scale and overs count as clipping."""
     if not floating:
         block: npt.NDArray[np.int16] = snd.read(BLOCK_FRAMES, dtype="int16", always_2d=True)
         return block
     data = snd.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
-    quantised: npt.NDArray[np.int16] = np.clip(np.rint(data * 32767.0), -32768, 32767).astype(
+    quantised: npt.NDArray[np.int16] = np.clip(np.rint(data * FULL_SCALE), -32768, 32767).astype(
         np.int16
     )
     return quantised

@@ -183,6 +183,12 @@ CHECKS: dict[str, CheckInfo] = {
             False,
             "files other than .wav/.txt in the corpus (job-level)",
         ),
+        CheckInfo(
+            "corpus-bad-names",
+            ERROR,
+            False,
+            "file names that are not valid UTF-8: not checked, cannot be uploaded; rename them (job-level)",
+        ),
     )
 }
 
@@ -610,7 +616,10 @@ def _collisions(pairs: pd.DataFrame) -> Iterator[dict[str, Any]]:
 
 
 def _corpus(
-    pairs: pd.DataFrame, other_files: tuple[str, ...], p: Profile
+    pairs: pd.DataFrame,
+    other_files: tuple[str, ...],
+    p: Profile,
+    bad_names: tuple[str, ...] = (),
 ) -> Iterator[dict[str, Any]]:
     complete = int((pairs[C.AUDIO_NAME].notna() & pairs[C.TEXT_NAME].notna()).sum())
     if p.pairs_required and complete != p.pairs_required:
@@ -630,6 +639,16 @@ def _corpus(
             value=float(len(other_files)),
             threshold=0.0,
         )
+    if bad_names:
+        shown = ", ".join(bad_names[:5]) + (" ..." if len(bad_names) > 5 else "")
+        yield _finding(
+            None,
+            "corpus-bad-names",
+            f"{len(bad_names)} files have names that are not valid UTF-8 and were not "
+            f"checked; rename them: {shown}",
+            value=float(len(bad_names)),
+            threshold=0.0,
+        )
 
 
 def run_checks(
@@ -637,6 +656,7 @@ def run_checks(
     measurements: pd.DataFrame,
     profile: Profile,
     other_files: tuple[str, ...] = (),
+    bad_names: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """All findings for a corpus: pairs + measurements (same order) → findings frame."""
     merged = pairs.merge(measurements, on=C.PAIR_ID, how="left", validate="one_to_one")
@@ -652,7 +672,7 @@ def run_checks(
     found.extend(_rates(rows, profile))
     found.extend(_duplicates(rows))
     found.extend(_collisions(pairs))
-    found.extend(_corpus(pairs, other_files, profile))
+    found.extend(_corpus(pairs, other_files, profile, bad_names))
     return findings_frame(found, order=list(pairs[C.PAIR_ID]))
 
 

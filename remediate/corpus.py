@@ -33,10 +33,14 @@ class CorpusListing:
 
     pairs: pd.DataFrame
     other_files: tuple[str, ...]
+    #: Files whose names are not valid UTF-8, shown with ``\xNN`` escapes. They cannot be
+    #: paired, stored in the report or zipped for upload: the user must rename them.
+    bad_names: tuple[str, ...] = ()
 
 
-def _walk(root: Path) -> list[tuple[str, os.stat_result]]:
-    """Relative posix paths and stats of every visible file under root, sorted."""
+def _walk(root: Path, bad: list[str]) -> list[tuple[str, os.stat_result]]:
+    """Relative posix paths and stats of every visible file under root, sorted; names that
+    are not valid UTF-8 go to ``bad`` (escaped for display) instead."""
     found: list[tuple[str, os.stat_result]] = []
 
     def onerror(exc: OSError) -> None:
@@ -52,8 +56,14 @@ def _walk(root: Path) -> list[tuple[str, os.stat_result]]:
                 st = full.stat()
             except OSError:
                 continue  # dangling link: nothing to pair
-            rel = PurePosixPath(full.relative_to(root).as_posix())
-            found.append((str(rel), st))
+            rel = str(PurePosixPath(full.relative_to(root).as_posix()))
+            try:
+                rel.encode("utf-8")
+            except UnicodeEncodeError:  # surrogate-escaped bytes from a non-UTF-8 name
+                raw = rel.encode("utf-8", "surrogateescape")
+                bad.append(raw.decode("utf-8", "backslashreplace"))
+                continue
+            found.append((rel, st))
     return found
 
 
@@ -75,7 +85,8 @@ def discover(root: Path) -> CorpusListing:
     audio: dict[str, list[tuple[str, os.stat_result]]] = defaultdict(list)
     text: dict[str, list[tuple[str, os.stat_result]]] = defaultdict(list)
     other: list[str] = []
-    for rel, st in _walk(root):
+    bad: list[str] = []
+    for rel, st in _walk(root, bad):
         base = rel.rsplit("/", 1)[-1]
         _, ext = split_ext(base)
         if ext in AUDIO_EXTENSIONS:
@@ -88,7 +99,7 @@ def discover(root: Path) -> CorpusListing:
     rows: list[dict[str, Any]] = []
     for key in sorted(set(audio) | set(text), key=natural_key):
         rows.extend(_pair_up(key, audio.get(key, []), text.get(key, [])))
-    return CorpusListing(pairs=_frame(rows), other_files=tuple(other))
+    return CorpusListing(pairs=_frame(rows), other_files=tuple(other), bad_names=tuple(bad))
 
 
 def _folder(rel: str) -> str:

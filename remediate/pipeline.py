@@ -114,12 +114,15 @@ def analyse(
         ScanOptions(jobs=config.jobs, cache_dir=config.cache_dir),
         progress,
     )
-    findings = run_checks(pairs, measurements, profile, listing.other_files)
+    findings = run_checks(
+        pairs, measurements, profile, listing.other_files, listing.bad_names
+    )
     matches = match_audit(audit, pairs)
     report = decide(pairs, measurements, findings, audit, matches)
     manifest = manifest_frame(report)
     summary = summarise(report, findings, audit, profile)
     summary["other_files"] = list(listing.other_files)
+    summary["bad_names"] = list(listing.bad_names)
     summary["scan"] = {
         "files": stats.files,
         "cached": stats.cached,

@@ -27,8 +27,11 @@ _FALLBACKS = ("gb18030", "big5", "shift_jis", "euc-kr")
 #: decodes cleanly as GBK, Big5, CP949 and Shift-JIS alike: "你好" in GBK came back as
 #: Big5, "今天天气很好" as Korean CP949), the likeliest for a CN/EN voice corpus wins.
 _PREFERRED = ("gb18030", "big5", "cp1252", "cp932", "shift_jis", "cp949", "euc_kr")
-#: Detections never trusted without a BOM: almost any even-length junk "decodes" as UTF-16.
-_NEEDS_BOM = ("utf-16", "utf-32")
+#: Detections trusted at all. UTF-16/32 are absent on purpose: without a BOM almost any
+#: even-length junk "decodes" as UTF-16 (BOM files are handled before detection).
+_ALLOWED = frozenset(
+    codecs.lookup(e).name for e in (*_PREFERRED, *_FALLBACKS, "latin-1", "cp1250", "cp1251")
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,9 @@ def _pick(matches: list[tuple[str, float]]) -> str | None:
     """The encoding to use from charset-normalizer's (encoding, chaos) matches, best first:
     among the least chaotic, the likeliest for this corpus; BOM-less UTF-16/32 never."""
     usable = [(_canonical(enc), chaos) for enc, chaos in matches]
-    usable = [(enc, chaos) for enc, chaos in usable if not enc.startswith(_NEEDS_BOM)]
+    # Only encodings a CN/EN transcript plausibly uses: short junk "decodes" as exotic code
+    # pages (cp1006, ...), and re-encoding it would turn junk into confident garbage.
+    usable = [(enc, chaos) for enc, chaos in usable if enc in _ALLOWED]
     if not usable:
         return None
     least = min(chaos for _, chaos in usable)

@@ -127,13 +127,6 @@ def test_hostile_corpus_parallel_and_cached(
     pd.testing.assert_frame_equal(first.report, second.report)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="corpus.discover puts surrogate-escaped names into pandas str columns, which "
-    "cannot hold them: a corpus with one non-UTF-8 file name (GBK names from a Windows zip) "
-    "crashes the whole scan. The probe itself reads such files (test_audio).",
-)
 def test_name_that_is_not_utf8_does_not_crash_the_scan(tmp_path: Path) -> None:
     root = tmp_path / "corpus"
     root.mkdir()
@@ -147,4 +140,11 @@ def test_name_that_is_not_utf8_does_not_crash_the_scan(tmp_path: Path) -> None:
 
     result = pipeline.scan(Config(corpus=root, out=tmp_path / "out", cache_dir=None, jobs=1))
 
-    assert len(result.report) == 2
+    # Such names cannot be stored in the report, zipped or uploaded: the scan goes on with
+    # the rest and says which files to rename, escaped for display.
+    assert list(result.report["pair_id"]) == ["0"]
+    bad = result.findings[result.findings["check"] == "corpus-bad-names"]
+    assert len(bad) == 1
+    assert bad.iloc[0]["severity"] == "error" and bad.iloc[0]["value"] == 2.0
+    assert "audio_\\xe9t\\xe9.wav" in bad.iloc[0]["message"]
+    assert result.summary["bad_names"] == ["audio_\\xe9t\\xe9.wav", "text_\\xe9t\\xe9.txt"]
