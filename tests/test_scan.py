@@ -130,3 +130,26 @@ def test_progress_reaches_the_total(corpus: Path) -> None:
     assert seen[0] == (0, 2 * N + 1)
     assert seen[-1] == (2 * N + 1, 2 * N + 1)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_interrupted_scan_resumes_from_the_cache(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    pairs = discover(corpus).pairs
+    calls: list[int] = []
+
+    def stop_after_seven(done: int, total: int) -> None:
+        calls.append(done)
+        if done == 7:
+            raise KeyboardInterrupt  # Ctrl-C in the middle of the scan
+
+    with pytest.raises(KeyboardInterrupt):
+        measure(
+            corpus, pairs, ProbeSettings(), ScanOptions(jobs=1, cache_dir=cache), stop_after_seven
+        )
+    assert calls[-1] == 7
+
+    resumed, stats = measure(corpus, pairs, ProbeSettings(), ScanOptions(jobs=1, cache_dir=cache))
+    # The seven files measured before the interruption are not measured again.
+    assert (stats.cached, stats.measured) == (7, 2 * N + 1 - 7)
+    fresh, _ = measure(corpus, pairs, ProbeSettings(), ScanOptions(jobs=1, cache_dir=None))
+    pd.testing.assert_frame_equal(resumed, fresh)
