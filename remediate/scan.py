@@ -175,20 +175,12 @@ class _Cache:
             self.conn.close()
 
 
-def _cache_key(
-    kind: str, path: Path, size: int, mtime_ns: int, settings: dict[str, Any] | None
-) -> str:
-    raw = json.dumps(
-        [
-            __version__,
-            kind,
-            str(path),  # absolute: the root is resolved once per scan
-            size,
-            mtime_ns,
-            settings if kind == "audio" else None,
-        ]
+def _cache_key(kind: str, path: Path, size: int, mtime_ns: int, settings: str) -> str:
+    """Identity of one measurement: tool version, file identity, and (audio) probe settings."""
+    raw = (
+        f"{__version__}\0{kind}\0{path}\0{size}\0{mtime_ns}\0{settings if kind == 'audio' else ''}"
     )
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 # --- the scan ----------------------------------------------------------------------------
@@ -209,7 +201,7 @@ def measure(
     options = options or ScanOptions()
     started = time.perf_counter()
     base = root.resolve()  # once, not per file: resolve() stats every path component
-    settings_key = asdict(settings)
+    settings_key = json.dumps(asdict(settings), sort_keys=True)
     items: list[tuple[int, str, Path, str]] = []  # (row, kind, path, cache key)
     for i, row in enumerate(pairs.itertuples(index=False)):
         for kind, name, size, mtime in (
@@ -239,18 +231,26 @@ def measure(
     if progress:
         progress(done, len(items))
 
+    # Transcripts cost ~20 us each: decode them here; only audio is worth a worker.
+    text_todo = [it for it in todo if it[1] == "text"]
+    audio_todo = [it for it in todo if it[1] == "audio"]
     jobs = options.jobs or (os.cpu_count() or 1)
-    workers = min(jobs, max(1, len(todo))) if len(todo) >= POOL_MIN_FILES else 1
-    work = [(kind, str(path), settings) for _, kind, path, _ in todo]
+    workers = min(jobs, len(audio_todo)) if len(audio_todo) >= POOL_MIN_FILES else 1
+    work = [(kind, str(path), settings) for _, kind, path, _ in audio_todo]
     try:
+        texts = map(_work, [(kind, str(path), settings) for _, kind, path, _ in text_todo])
+        done = _collect(texts, text_todo, results, cache, done, len(items), progress)
         if workers > 1:
+            chunk = max(1, min(32, len(work) // (workers * 8)))
             with _single_threaded_env():
                 ctx = _pool_context()
                 with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker) as pool:
-                    stream: Iterator[dict[str, Any]] = pool.map(_work, work, chunksize=8)
-                    done = _collect(stream, todo, results, cache, done, len(items), progress)
+                    stream: Iterator[dict[str, Any]] = pool.map(_work, work, chunksize=chunk)
+                    done = _collect(stream, audio_todo, results, cache, done, len(items), progress)
         else:
-            done = _collect(map(_work, work), todo, results, cache, done, len(items), progress)
+            done = _collect(
+                map(_work, work), audio_todo, results, cache, done, len(items), progress
+            )
     finally:
         cache.close()
 
