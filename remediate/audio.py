@@ -421,7 +421,8 @@ def _read_int16(snd: sf.SoundFile, floating: bool) -> npt.NDArray[np.int16]:
     return quantised
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in 1 MiB chunks (the manifest's hash)."""
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -448,7 +449,7 @@ def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(64)
-        facts["audio_sha256"] = _sha256_file(path)
+        facts["audio_sha256"] = sha256_file(path)
     except OSError as exc:
         return AudioFacts(audio_error=f"cannot open: {exc.strerror or exc}")
     container = sniff_container(head)

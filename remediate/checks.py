@@ -115,7 +115,12 @@ CHECKS: dict[str, CheckInfo] = {
             False,
             "over the clip maximum; fixable when trimming silence brings it under",
         ),
-        CheckInfo("audio-too-short", INFO, False, "under the recommended clip minimum (5 s): accepted, advised against"),
+        CheckInfo(
+            "audio-too-short",
+            INFO,
+            False,
+            "under the recommended clip minimum (5 s): accepted, advised against",
+        ),
         CheckInfo(
             "audio-low-speech",
             WARNING,

@@ -37,7 +37,13 @@ import soxr
 
 from remediate import columns as C
 from remediate._version import __version__
-from remediate.audio import ProbeSettings, read_samples, speech_span, write_wav_pcm16
+from remediate.audio import (
+    ProbeSettings,
+    read_samples,
+    sha256_file,
+    speech_span,
+    write_wav_pcm16,
+)
 from remediate.errors import FixError, OutputError
 from remediate.profiles import Profile, load_profile
 from remediate.report import ensure_out_dir, write_json, write_manifest, write_parquet
@@ -503,14 +509,6 @@ class ApplyResult:
     failed: dict[str, str]
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _seed(pid: str, digest: str | None) -> int:
     return int(hashlib.sha256(f"{pid}:{digest}".encode()).hexdigest()[:16], 16)
 
@@ -582,7 +580,7 @@ def _apply_pair(
     src_audio, src_text = corpus / audio_name, corpus / text_name
     dst_audio, dst_text = out_corpus / audio_name, out_corpus / text_name
     try:
-        digest = _sha256(src_audio)
+        digest = sha256_file(src_audio)
         text_bytes = src_text.read_bytes()
     except OSError as exc:
         raise _SourceChanged(f"source unreadable since the run: {exc.strerror or exc}") from None

@@ -114,9 +114,7 @@ def analyse(
         ScanOptions(jobs=config.jobs, cache_dir=config.cache_dir),
         progress,
     )
-    findings = run_checks(
-        pairs, measurements, profile, listing.other_files, listing.bad_names
-    )
+    findings = run_checks(pairs, measurements, profile, listing.other_files, listing.bad_names)
     matches = match_audit(audit, pairs)
     report = decide(pairs, measurements, findings, audit, matches)
     manifest = manifest_frame(report)
