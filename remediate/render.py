@@ -7,6 +7,9 @@ from typing import Any
 
 from remediate import columns as C
 
+#: The terminal summary lists at most this many pairs needing attention.
+MAX_ATTENTION_ROWS = 40
+
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 80) -> str:
     """An aligned text table; cells are cut to ``max_width`` characters with an ellipsis."""
@@ -55,7 +58,11 @@ def run_summary(summary: dict[str, Any], report_rows: list[dict[str, Any]]) -> s
                     reasons[0] if reasons else "",
                 ]
             )
-        lines += [table(["pair", "verdict", "file", "first reason"], rows), ""]
+        shown = rows[:MAX_ATTENTION_ROWS]
+        lines.append(table(["pair", "verdict", "file", "first reason"], shown))
+        if len(rows) > len(shown):
+            lines.append(f"... and {len(rows) - len(shown)} more (all in report.parquet)")
+        lines.append("")
     kept = summary.get("duration_kept_s", 0.0)
     lines.append(
         f"{summary.get('pairs', 0)} pairs, {summary.get('audit_entries', 0)} audit entries "
