@@ -7,6 +7,9 @@ on its own. Stages exchange DataFrames; the only I/O is in the stage modules.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +24,7 @@ from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_fi
 from remediate.checks import run_checks
 from remediate.config import Config
 from remediate.corpus import discover
-from remediate.errors import ConfigError
+from remediate.errors import ConfigError, OutputError
 from remediate.join import match_audit
 from remediate.profiles import Profile, load_profile
 from remediate.report import (
@@ -159,27 +162,44 @@ def _metadata(config: Config, audit_source: str | None, created: str) -> dict[st
 
 
 def write(result: RunResult, audit_bytes: bytes | None, audit_source: str | None) -> RunResult:
-    """Write every output of a run into ``config.out``; ``summary.json`` last."""
+    """Write every output of a run into ``config.out`` as one consistent set.
+
+    Everything is written into a staging folder inside ``out`` first; then the old
+    ``summary.json`` is removed, the files are renamed into place, and ``summary.json``
+    comes last. An interrupted run leaves no half-written file, and a ``summary.json``
+    is only ever beside the outputs of its own run.
+    """
     config = result.config
     out = ensure_out_dir(config.out)
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     meta = _metadata(config, audit_source, created)
-    outputs: dict[str, Path] = {}
-    if audit_bytes is not None:
-        outputs["audit_copy"] = write_bytes(out / AUDIT_COPY, audit_bytes)
-        outputs["audit_errors"] = write_parquet(
-            result.audit, out / AUDIT_ERRORS, AUDIT_SCHEMA, meta
-        )
-    outputs["findings"] = write_parquet(result.findings, out / FINDINGS, FINDINGS_SCHEMA, meta)
-    outputs["measurements"] = _write_measurements(result, out / MEASUREMENTS, meta)
-    outputs["report"] = write_parquet(result.report, out / REPORT, REPORT_SCHEMA, meta)
-    outputs["manifest"] = write_manifest(out / MANIFEST, result.manifest)
-    summary = {
-        **meta,
-        **result.summary,
-        "outputs": {k: str(v) for k, v in outputs.items()} | {"summary": str(out / SUMMARY)},
-    }
-    outputs["summary"] = write_json(out / SUMMARY, summary)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".remediate-staging-", dir=out))
+    except OSError as exc:
+        raise OutputError(f"cannot write into {out}: {exc.strerror or exc}", path=out) from None
+    try:
+        names: dict[str, str] = {}
+        if audit_bytes is not None:
+            write_bytes(staging / AUDIT_COPY, audit_bytes)
+            write_parquet(result.audit, staging / AUDIT_ERRORS, AUDIT_SCHEMA, meta)
+            names.update(audit_copy=AUDIT_COPY, audit_errors=AUDIT_ERRORS)
+        write_parquet(result.findings, staging / FINDINGS, FINDINGS_SCHEMA, meta)
+        _write_measurements(result, staging / MEASUREMENTS, meta)
+        write_parquet(result.report, staging / REPORT, REPORT_SCHEMA, meta)
+        write_manifest(staging / MANIFEST, result.manifest)
+        names.update(findings=FINDINGS, measurements=MEASUREMENTS, report=REPORT, manifest=MANIFEST)
+        outputs = {key: out / name for key, name in names.items()}
+        outputs["summary"] = out / SUMMARY
+        summary = {**meta, **result.summary, "outputs": {k: str(v) for k, v in outputs.items()}}
+        write_json(staging / SUMMARY, summary)
+        try:
+            (out / SUMMARY).unlink(missing_ok=True)
+            for name in [*names.values(), SUMMARY]:
+                os.replace(staging / name, out / name)
+        except OSError as exc:
+            raise OutputError(f"cannot write into {out}: {exc.strerror or exc}", path=out) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return replace(result, summary=summary, outputs=outputs)
 
 

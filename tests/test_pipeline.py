@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -402,3 +403,22 @@ def test_audit_bytes_can_be_passed_in(tmp_path: Path, sample_dataset: Path) -> N
     assert (tmp_path / "out" / "audit-result.json").read_bytes() == data
     assert read_metadata(tmp_path / "out" / "report.parquet")["audit_source"] == "api:job-1"
     assert set(result.audit[C.JOB_ID]) == {"job-1"}
+
+
+def test_interrupted_write_keeps_the_previous_outputs_whole(
+    result: pipeline.RunResult, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    first = pipeline.write(replace(result, config=replace(result.config, out=out)), None, None)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while the outputs are being written
+
+    monkeypatch.setattr(pipeline, "write_manifest", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.write(first, None, None)
+
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before  # nothing replaced, no staging folder or temp file left behind
+    assert "summary.json" in after
