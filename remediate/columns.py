@@ -86,7 +86,8 @@ BANDWIDTH_HZ: Final = "bandwidth_hz"
 CHANNEL_BALANCE_DB: Final = "channel_balance_db"
 LOUDNESS_LUFS: Final = "loudness_lufs"
 AUDIO_SHA256: Final = "audio_sha256"
-SAMPLES_SHA256: Final = "samples_sha256"
+SAMPLES_FINGERPRINT: Final = "samples_fingerprint"  # cheap; equal samples => equal value
+SAMPLES_SHA256: Final = "samples_sha256"  # exact; computed only where fingerprints collide
 AUDIO_ERROR: Final = "audio_error"
 
 TEXT_ENCODING: Final = "text_encoding"  # utf-8, utf-8-sig, gb18030, ... or null
@@ -121,6 +122,7 @@ AUDIO_MEASUREMENTS: Final = [
     CHANNEL_BALANCE_DB,
     LOUDNESS_LUFS,
     AUDIO_SHA256,
+    SAMPLES_FINGERPRINT,
     SAMPLES_SHA256,
     AUDIO_ERROR,
 ]

@@ -27,7 +27,7 @@ import pandas as pd
 
 from remediate import columns as C
 from remediate._version import __version__
-from remediate.audio import AudioFacts, ProbeSettings, probe
+from remediate.audio import AudioFacts, ProbeSettings, probe, samples_sha256
 from remediate.texts import TextFacts, decode_text
 
 #: Below this many files to measure, a process pool costs more than it saves.
@@ -175,7 +175,7 @@ class _Cache:
             self.conn.close()
 
 
-def _cache_key(kind: str, path: Path, size: int, mtime_ns: int, settings: str) -> str:
+def _cache_key(kind: str, path: str, size: int, mtime_ns: int, settings: str) -> str:
     """Identity of one measurement: tool version, file identity, and (audio) probe settings."""
     raw = (
         f"{__version__}\0{kind}\0{path}\0{size}\0{mtime_ns}\0{settings if kind == 'audio' else ''}"
@@ -200,9 +200,10 @@ def measure(
     """
     options = options or ScanOptions()
     started = time.perf_counter()
-    base = root.resolve()  # once, not per file: resolve() stats every path component
+    # Resolved once, and joined as strings: Path objects per file cost more than the cache.
+    base = str(root.resolve())
     settings_key = json.dumps(asdict(settings), sort_keys=True)
-    items: list[tuple[int, str, Path, str]] = []  # (row, kind, path, cache key)
+    items: list[tuple[int, str, str, str]] = []  # (row, kind, path, cache key)
     for i, row in enumerate(pairs.itertuples(index=False)):
         for kind, name, size, mtime in (
             (
@@ -219,7 +220,7 @@ def measure(
             ),
         ):
             if isinstance(name, str):
-                path = base / name
+                path = os.path.join(base, name)
                 items.append(
                     (i, kind, path, _cache_key(kind, path, int(size), int(mtime), settings_key))
                 )
@@ -236,9 +237,9 @@ def measure(
     audio_todo = [it for it in todo if it[1] == "audio"]
     jobs = options.jobs or (os.cpu_count() or 1)
     workers = min(jobs, len(audio_todo)) if len(audio_todo) >= POOL_MIN_FILES else 1
-    work = [(kind, str(path), settings) for _, kind, path, _ in audio_todo]
+    work = [(kind, path, settings) for _, kind, path, _ in audio_todo]
     try:
-        texts = map(_work, [(kind, str(path), settings) for _, kind, path, _ in text_todo])
+        texts = map(_work, [(kind, path, settings) for _, kind, path, _ in text_todo])
         done = _collect(texts, text_todo, results, cache, done, len(items), progress)
         if workers > 1:
             chunk = max(1, min(32, len(work) // (workers * 8)))
@@ -254,6 +255,7 @@ def measure(
     finally:
         cache.close()
 
+    _confirm_duplicates(items, results)
     frame = _frame(pairs, items, results)
     stats = ScanStats(
         files=len(items),
@@ -265,9 +267,25 @@ def measure(
     return frame, stats
 
 
+def _confirm_duplicates(
+    items: list[tuple[int, str, str, str]], results: dict[str, dict[str, Any]]
+) -> None:
+    """Exact samples hash for the files whose fingerprints collide (the rare candidates
+    for duplicate audio); every other file's samples are unique by their fingerprint."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for _, kind, path, key in items:
+        fingerprint = results[key].get(C.SAMPLES_FINGERPRINT) if kind == "audio" else None
+        if fingerprint and not results[key].get(C.AUDIO_ERROR):
+            groups.setdefault(fingerprint, []).append((path, key))
+    for members in groups.values():
+        if len(members) > 1:
+            for path, key in members:
+                results[key] = {**results[key], C.SAMPLES_SHA256: samples_sha256(Path(path))}
+
+
 def _collect(
     stream: Iterator[dict[str, Any]],
-    todo: list[tuple[int, str, Path, str]],
+    todo: list[tuple[int, str, str, str]],
     results: dict[str, dict[str, Any]],
     cache: _Cache,
     done: int,
@@ -286,7 +304,7 @@ def _collect(
 
 
 def _frame(
-    pairs: pd.DataFrame, items: list[tuple[int, str, Path, str]], results: dict[str, dict[str, Any]]
+    pairs: pd.DataFrame, items: list[tuple[int, str, str, str]], results: dict[str, dict[str, Any]]
 ) -> pd.DataFrame:
     audio_empty = AudioFacts().as_dict()
     text_empty = TextFacts().as_dict()
@@ -314,6 +332,7 @@ _STR_COLS = (
     C.FORMAT,
     C.SUBTYPE,
     C.AUDIO_SHA256,
+    C.SAMPLES_FINGERPRINT,
     C.SAMPLES_SHA256,
     C.AUDIO_ERROR,
     C.TEXT_ENCODING,

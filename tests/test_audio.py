@@ -6,6 +6,7 @@ assertions are on measured values (dB, seconds, sample counts), not only on code
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import tracemalloc
@@ -16,7 +17,17 @@ import pytest
 import soxr
 from wavs import FS, RATE, noise, silence, sine, write
 
-from remediate.audio import BLOCK_FRAMES, ProbeSettings, probe, sniff_container, wav_data_sizes
+from remediate import audio as audio_mod
+from remediate.audio import (
+    BLOCK_FRAMES,
+    ProbeSettings,
+    probe,
+    samples_sha256,
+    sniff_container,
+    wav_data_sizes,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FRAME_S = ProbeSettings().frame_s
 
@@ -237,30 +248,56 @@ def test_bandwidth_of_22k_source(tmp_path: Path) -> None:
 
 def test_samples_hash_ignores_the_container(tmp_path: Path) -> None:
     x = sine(1.0, 0.4)
-    wav = probe(write(tmp_path / "a.wav", x))
-    flac_path = write(tmp_path / "b.flac", x, format="FLAC")
-    renamed = flac_path.rename(tmp_path / "b.wav")
-    flac = probe(renamed)
-    other = probe(write(tmp_path / "c.wav", sine(1.0, 0.41)))
+    wav_path = write(tmp_path / "a.wav", x)
+    flac_path = write(tmp_path / "b.flac", x, format="FLAC").rename(tmp_path / "b.wav")
+    other_path = write(tmp_path / "c.wav", sine(1.0, 0.41))
+    wav, flac, other = probe(wav_path), probe(flac_path), probe(other_path)
 
     assert flac.container == "flac"
-    assert wav.samples_sha256 == flac.samples_sha256
     assert wav.audio_sha256 != flac.audio_sha256  # the bytes differ
-    assert other.samples_sha256 != wav.samples_sha256
+    # The cheap fingerprint already agrees; the exact hash (computed where fingerprints
+    # collide) confirms it.
+    assert wav.samples_fingerprint == flac.samples_fingerprint
+    assert other.samples_fingerprint != wav.samples_fingerprint
+    assert samples_sha256(wav_path) == samples_sha256(flac_path)
+    assert samples_sha256(other_path) != samples_sha256(wav_path)
+    exact = hashlib.sha256(b"48000:1:" + x.astype("<i2").tobytes()).hexdigest()
+    assert samples_sha256(wav_path) == exact
 
 
 def test_samples_hash_includes_rate_and_channels(tmp_path: Path) -> None:
     x = sine(1.0)
-    a = probe(write(tmp_path / "a.wav", x, rate=48000))
-    b = probe(write(tmp_path / "b.wav", x, rate=44100))
-    assert a.samples_sha256 != b.samples_sha256
+    a = write(tmp_path / "a.wav", x, rate=48000)
+    b = write(tmp_path / "b.wav", x, rate=44100)
+    assert probe(a).samples_fingerprint != probe(b).samples_fingerprint
+    assert samples_sha256(a) != samples_sha256(b)
 
 
 def test_samples_hash_survives_pcm24_reencode(tmp_path: Path) -> None:
     x = sine(1.0, 0.4)
-    a = probe(write(tmp_path / "a.wav", x))
-    b = probe(write(tmp_path / "b.wav", x, subtype="PCM_24"))
-    assert a.samples_sha256 == b.samples_sha256
+    a = write(tmp_path / "a.wav", x)
+    b = write(tmp_path / "b.wav", x, subtype="PCM_24")
+    assert probe(a).samples_fingerprint == probe(b).samples_fingerprint
+    assert samples_sha256(a) == samples_sha256(b)
+
+
+def test_samples_hash_of_an_undecodable_file_is_none(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.wav"
+    junk.write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunkjunk")
+    assert samples_sha256(junk) is None
+
+
+@pytest.mark.parametrize("index", [0, 3, 5, 9, 11, 20, 22])
+def test_in_memory_pcm16_path_equals_libsndfile(
+    index: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # PCM_16 WAVs are viewed in place; everything else, and files over the in-memory limit,
+    # goes through libsndfile. Both must measure the same.
+    path = ROOT / "sample_dataset" / f"audio_{index}.wav"
+    fast = probe(path)
+    monkeypatch.setattr(audio_mod, "IN_MEMORY_MAX_BYTES", 0)
+    slow = probe(path)
+    assert fast == slow
 
 
 # --- containers ------------------------------------------------------------------------

@@ -73,6 +73,7 @@ def clean_row(i: int, **changes: Any) -> dict[str, Any]:
         C.CHANNEL_BALANCE_DB: None,
         C.LOUDNESS_LUFS: None,
         C.AUDIO_SHA256: f"file{i}",
+        C.SAMPLES_FINGERPRINT: f"fingerprint{i}",
         C.SAMPLES_SHA256: f"samples{i}",
         C.AUDIO_ERROR: None,
         C.TEXT_ENCODING: "utf-8",
