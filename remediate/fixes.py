@@ -8,7 +8,8 @@ plan, apply into a temporary folder beside ``--dest``, re-scan the fixed tree wi
 same profile, drop what is still failing, rename/zip (:mod:`remediate.package`), write
 the records and move the folder into place.
 
-Audio is rewritten only when a finding calls for it, in this order: remove DC (before
+The in-memory repairs live in :mod:`remediate.repair`. Audio is rewritten only when a
+finding calls for it, in this order: remove DC (before
 any gain), downmix, resample (soxr VHQ), trim edge silence (the probe's own silence
 rule, keeping the profile padding), optional loudness normalisation under a peak
 ceiling, then PCM_16 with TPDF dither (none when the samples are already exact 16-bit
@@ -25,15 +26,12 @@ import json
 import math
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
-import soxr
 
 from remediate import columns as C
 from remediate._version import __version__
@@ -41,19 +39,35 @@ from remediate.audio import (
     ProbeSettings,
     read_samples,
     sha256_file,
-    speech_span,
     write_wav_pcm16,
 )
 from remediate.errors import FixError, OutputError
 from remediate.profiles import Profile, load_profile
+from remediate.repair import (
+    ACTION,
+    AUDIO_ACTIONS,
+    CLEAN_TEXT,
+    COPY_AUDIO,
+    COPY_TEXT,
+    DEAD_CHANNEL_DB,
+    DOWNMIX,
+    DROP,
+    LOUDNESS,
+    PARAMETERS,
+    REMOVE_DC,
+    REQUANTISE,
+    RESAMPLE,
+    REWRITE_RIFF,
+    TRIM,
+    VALUE_AFTER,
+    VALUE_BEFORE,
+    fix_text,
+    json_text,
+    process_audio,
+)
 from remediate.report import ensure_out_dir, write_json, write_manifest, write_parquet
-from remediate.texts import clean_text
 
 # --- columns of the plan and the fix log ---------------------------------------------------
-ACTION: Final = "action"
-PARAMETERS: Final = "parameters"  # JSON text
-VALUE_BEFORE: Final = "value_before"  # JSON text
-VALUE_AFTER: Final = "value_after"  # JSON text
 PLAN_COLUMNS: Final = [C.PAIR_ID, ACTION, C.CHECK, PARAMETERS]
 FIX_COLUMNS: Final = [C.PAIR_ID, ACTION, C.CHECK, PARAMETERS, VALUE_BEFORE, VALUE_AFTER]
 FIXES_SCHEMA: Final = pa.schema([(name, pa.string()) for name in FIX_COLUMNS])
@@ -63,21 +77,6 @@ ORIGINAL_TEXT_NAME: Final = "original_text_name"
 FIX_MANIFEST_COLUMNS: Final = [*C.MANIFEST_COLUMNS, ORIGINAL_AUDIO_NAME, ORIGINAL_TEXT_NAME]
 STAGE: Final = "stage"
 DROPPED_COLUMNS: Final = [C.PAIR_ID, ORIGINAL_AUDIO_NAME, ORIGINAL_TEXT_NAME, STAGE, C.REASONS]
-
-# --- actions, in the order they are applied -------------------------------------------------
-COPY_AUDIO: Final = "copy-audio"
-COPY_TEXT: Final = "copy-text"
-DROP: Final = "drop"
-REMOVE_DC: Final = "remove-dc"
-DOWNMIX: Final = "downmix"
-RESAMPLE: Final = "resample"
-TRIM: Final = "trim-silence"
-LOUDNESS: Final = "normalize-loudness"
-PEAK_GUARD: Final = "peak-guard"
-REWRITE_RIFF: Final = "rewrite-riff"
-REQUANTISE: Final = "requantise"
-CLEAN_TEXT: Final = "clean-text"
-AUDIO_ACTIONS: Final = (REMOVE_DC, DOWNMIX, RESAMPLE, TRIM, LOUDNESS, REWRITE_RIFF, REQUANTISE)
 
 #: Which fixable check each action repairs (``audio-too-long`` is fixable only when
 #: trimming silence brings it under the limit; the trim then cuts both ends).
@@ -97,16 +96,6 @@ CHECK_ACTIONS: Final[dict[str, str]] = {
     "text-whitespace": CLEAN_TEXT,
 }
 
-#: A channel this many dB below the strongest is dead (or a broken mic): keep the live
-#: channel(s) instead of averaging it in, which would only lower the level and add noise.
-DEAD_CHANNEL_DB: Final = 20.0
-#: Live channels correlated below this cancel when averaged (qa §4): keep the strongest.
-MIN_DOWNMIX_CORRELATION: Final = 0.0
-#: int16 full scale, as the probe scales samples.
-FULL_SCALE: Final = 32768.0
-#: pyloudnorm needs one 400 ms gating block.
-LOUDNESS_MIN_S: Final = 0.4
-
 FIX_MARKER: Final = ".remediate-fix"
 SUMMARY: Final = "summary.json"
 CORPUS_DIR: Final = "corpus"
@@ -114,16 +103,6 @@ FIXES: Final = "fixes.parquet"
 MANIFEST: Final = "manifest.csv"
 DROPPED: Final = "dropped.csv"
 RUN_FILES: Final = ("summary.json", "report.parquet", "findings.parquet", "measurements.parquet")
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    return str(value)
 
 
 def _num(value: Any) -> float | None:
@@ -190,7 +169,7 @@ def plan_fixes(
 
 
 def _row(pid: str, action: str, check: str | None, params: dict[str, Any]) -> dict[str, Any]:
-    return {C.PAIR_ID: pid, ACTION: action, C.CHECK: check or "", PARAMETERS: _json(params)}
+    return {C.PAIR_ID: pid, ACTION: action, C.CHECK: check or "", PARAMETERS: json_text(params)}
 
 
 def _pair_plan(
@@ -264,236 +243,6 @@ def _pair_plan(
     else:
         rows.append(_row(pid, COPY_TEXT, None, {}))
     return rows
-
-
-# --- audio processing (pure numpy/soxr/pyloudnorm) -------------------------------------------
-
-
-@dataclass
-class AudioOutcome:
-    """The processed int16 samples, their rate, and one record per applied action."""
-
-    samples: npt.NDArray[np.int16]
-    rate: int
-    records: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _dbfs(x: npt.NDArray[np.float64]) -> float:
-    peak = float(np.max(np.abs(x))) if x.size else 0.0
-    return round(20 * math.log10(peak), 3) if peak > 0 else -120.0
-
-
-def _channel_power_db(x: npt.NDArray[np.float64]) -> list[float]:
-    power = (x**2).mean(axis=0) if x.shape[0] else np.zeros(x.shape[1])
-    return [round(10 * math.log10(p), 3) if p > 0 else -120.0 for p in power]
-
-
-def choose_downmix(x: npt.NDArray[np.float64]) -> tuple[str, list[int]]:
-    """How to make (frames, channels) mono: ``keep-live`` with the one channel to keep, or
-    ``average`` of the live channels (within DEAD_CHANNEL_DB of the strongest) when they
-    are positively correlated; anti-correlated live channels keep the strongest."""
-    power = _channel_power_db(x)
-    strongest = int(np.argmax(power))
-    live = [i for i, p in enumerate(power) if p >= power[strongest] - DEAD_CHANNEL_DB]
-    if len(live) == 1:
-        return "keep-live", live
-    for i in live:
-        for j in live:
-            if i < j:
-                a, b = x[:, i], x[:, j]
-                if a.std() == 0 or b.std() == 0:
-                    continue
-                if float(np.corrcoef(a, b)[0, 1]) < MIN_DOWNMIX_CORRELATION:
-                    return "keep-strongest", [strongest]
-    return "average", live
-
-
-def to_pcm16(
-    x: npt.NDArray[np.float64], rng: np.random.Generator
-) -> tuple[npt.NDArray[np.int16], bool]:
-    """Quantise ±1 float to int16 with TPDF dither (±1 LSB triangular); no dither when every
-    sample already is an exact int16 value (a PCM_16 source only cut or channel-picked)."""
-    scaled = x * FULL_SCALE
-    rounded = np.round(scaled)
-    if np.array_equal(scaled, rounded) and (rounded.size == 0 or rounded.max() <= 32767):
-        return np.clip(rounded, -32768, 32767).astype(np.int16), False
-    noise = rng.uniform(-0.5, 0.5, scaled.shape) + rng.uniform(-0.5, 0.5, scaled.shape)
-    return np.clip(np.round(scaled + noise), -32768, 32767).astype(np.int16), True
-
-
-def process_audio(
-    x: npt.NDArray[np.float64],
-    rate: int,
-    steps: list[tuple[str, str, dict[str, Any]]],
-    profile: Profile,
-    settings: ProbeSettings,
-    seed: int,
-) -> AudioOutcome:
-    """Apply planned audio steps ``(action, check, parameters)`` to (frames, channels) float
-    samples, in the module's fixed order; always ends as int16. Raises ValueError when a
-    step cannot be done (e.g. no speech to trim around)."""
-    planned = {action: (check, params) for action, check, params in steps}
-    records: list[dict[str, Any]] = []
-
-    def record(action: str, params: dict[str, Any], before: Any, after: Any) -> None:
-        check = planned.get(action, ("", {}))[0]
-        records.append(
-            {
-                ACTION: action,
-                C.CHECK: check,
-                PARAMETERS: _json(params),
-                VALUE_BEFORE: _json(before),
-                VALUE_AFTER: _json(after),
-            }
-        )
-
-    if x.ndim == 1:
-        x = x[:, None]
-    if REMOVE_DC in planned:
-        before = [round(float(v), 6) for v in x.mean(axis=0)]
-        x = x - x.mean(axis=0)
-        after = [round(float(v), 6) for v in x.mean(axis=0)]
-        record(REMOVE_DC, {"method": "subtract mean per channel"}, before, after)
-    if DOWNMIX in planned and x.shape[1] > 1:
-        method, keep = choose_downmix(x)
-        power = _channel_power_db(x)
-        mono = x[:, keep].mean(axis=1) if len(keep) > 1 else x[:, keep[0]]
-        record(
-            DOWNMIX,
-            {"method": method, "channels_used": keep, "dead_channel_db": DEAD_CHANNEL_DB},
-            {"channels": x.shape[1], "channel_power_db": power},
-            {"channels": 1},
-        )
-        x = mono[:, None]
-    elif x.shape[1] > 1:
-        x = x.mean(axis=1)[:, None]  # never reached from a plan: only fixes call for mono
-    mono = np.ascontiguousarray(x[:, 0])
-    if RESAMPLE in planned:
-        target = int(planned[RESAMPLE][1]["to_hz"])
-        if rate > target:
-            before_frames = mono.size
-            mono = np.asarray(soxr.resample(mono, rate, target, quality="VHQ"), dtype=np.float64)
-            record(
-                RESAMPLE,
-                {"to_hz": target, "quality": "VHQ"},
-                {"samplerate": rate, "frames": before_frames},
-                {"samplerate": target, "frames": int(mono.size)},
-            )
-            rate = target
-    if TRIM in planned:
-        mono = _trim(mono, rate, planned[TRIM][1], settings, record)
-    if LOUDNESS in planned:
-        mono = _normalise(mono, rate, planned[LOUDNESS][1], record)
-    if float(np.max(np.abs(mono), initial=0.0)) * FULL_SCALE > 32767:
-        # Resampling overshoot or gain would clip at write: bring the peak to the ceiling.
-        ceiling = profile.loudness.peak_ceiling_dbfs
-        before_peak = _dbfs(mono)
-        gain = 10 ** ((ceiling - before_peak) / 20)
-        mono = mono * gain
-        records.append(
-            {
-                ACTION: PEAK_GUARD,
-                C.CHECK: "",
-                PARAMETERS: _json({"peak_ceiling_dbfs": ceiling}),
-                VALUE_BEFORE: _json({"peak_dbfs": before_peak}),
-                VALUE_AFTER: _json({"peak_dbfs": _dbfs(mono)}),
-            }
-        )
-    samples, dithered = to_pcm16(mono, np.random.default_rng(seed))
-    if REWRITE_RIFF in planned:
-        record(REWRITE_RIFF, {"container": "wav"}, {"container": "rf64"}, {"container": "wav"})
-    source_subtype = planned.get(REQUANTISE, ("", {}))[1].get("from")
-    record(
-        REQUANTISE,
-        {"subtype": "PCM_16", "dither": "tpdf" if dithered else "none"},
-        {"subtype": source_subtype},
-        {"subtype": "PCM_16"},
-    )
-    return AudioOutcome(samples, rate, records)
-
-
-def _trim(
-    mono: npt.NDArray[np.float64],
-    rate: int,
-    params: dict[str, Any],
-    settings: ProbeSettings,
-    record: Any,
-) -> npt.NDArray[np.float64]:
-    span = speech_span(mono, rate, settings)
-    if span is None:
-        raise ValueError("no speech found to trim around")
-    first, end = span
-    pad = round(float(params["keep_padding_s"]) * rate)
-    start = max(0, first - pad) if params.get("lead") else 0
-    stop = min(mono.size, end + pad) if params.get("trail") else mono.size
-    out = mono[start:stop]
-    after = speech_span(out, rate, settings)
-    before_v = {
-        "lead_s": round(first / rate, 4),
-        "trail_s": round((mono.size - end) / rate, 4),
-        "duration_s": round(mono.size / rate, 4),
-    }
-    after_v = {
-        "lead_s": round(after[0] / rate, 4) if after else None,
-        "trail_s": round((out.size - after[1]) / rate, 4) if after else None,
-        "duration_s": round(out.size / rate, 4),
-    }
-    record(
-        TRIM,
-        {
-            "lead": bool(params.get("lead")),
-            "trail": bool(params.get("trail")),
-            "keep_padding_s": params["keep_padding_s"],
-        },
-        before_v,
-        after_v,
-    )
-    return out
-
-
-def _normalise(
-    mono: npt.NDArray[np.float64], rate: int, params: dict[str, Any], record: Any
-) -> npt.NDArray[np.float64]:
-    import pyloudnorm
-
-    target = float(params["target_lufs"])
-    ceiling = float(params["peak_ceiling_dbfs"])
-    if mono.size < LOUDNESS_MIN_S * rate:
-        record(LOUDNESS, params, {"lufs": None}, {"skipped": "shorter than one 400 ms block"})
-        return mono
-    meter = pyloudnorm.Meter(rate)
-    lufs = float(meter.integrated_loudness(mono))
-    if not math.isfinite(lufs):
-        record(LOUDNESS, params, {"lufs": None}, {"skipped": "no measurable loudness"})
-        return mono
-    peak = _dbfs(mono)
-    wanted = target - lufs
-    allowed = ceiling - peak
-    gain = min(wanted, allowed)
-    out = mono * 10 ** (gain / 20)
-    after_lufs = float(meter.integrated_loudness(out))
-    record(
-        LOUDNESS,
-        params,
-        {"lufs": round(lufs, 3), "peak_dbfs": peak},
-        {
-            "lufs": round(after_lufs, 3),
-            "peak_dbfs": _dbfs(out),
-            "gain_db": round(gain, 3),
-            "wanted_gain_db": round(wanted, 3),
-            "limited_by_ceiling": gain < wanted,
-        },
-    )
-    return out
-
-
-def fix_text(data: bytes, encoding: str) -> bytes:
-    """Transcript bytes in ``encoding`` → UTF-8 without BOM: ``clean_text`` + one newline.
-
-    Raises UnicodeDecodeError/LookupError when the bytes are not in that encoding.
-    """
-    text = data.decode(encoding).removeprefix("\ufeff")
-    return (clean_text(text) + "\n").encode("utf-8")
 
 
 # --- applying a plan ---------------------------------------------------------------------------
@@ -612,11 +361,11 @@ def _apply_pair(
             {
                 ACTION: CLEAN_TEXT,
                 C.CHECK: check,
-                PARAMETERS: _json({"encoding": encoding, "to": "utf-8"}),
-                VALUE_BEFORE: _json(
+                PARAMETERS: json_text({"encoding": encoding, "to": "utf-8"}),
+                VALUE_BEFORE: json_text(
                     {"encoding": encoding, "bom": params.get("bom"), "bytes": len(text_bytes)}
                 ),
-                VALUE_AFTER: _json({"encoding": "utf-8", "bom": False, "bytes": len(fixed)}),
+                VALUE_AFTER: json_text({"encoding": "utf-8", "bom": False, "bytes": len(fixed)}),
             }
         )
     else:
@@ -788,7 +537,7 @@ def fix(options: FixOptions) -> FixResult:
     tmp = dest.resolve().parent / f".{dest.name}.fix-tmp-{os.getpid()}"
     try:
         tmp.mkdir()
-        (tmp / FIX_MARKER).write_text(_json({"tool": "remediate", "command": "fix"}) + "\n")
+        (tmp / FIX_MARKER).write_text(json_text({"tool": "remediate", "command": "fix"}) + "\n")
         result = _build(tmp, plan, run, profile, settings, options)
         _swap(tmp, dest)
     except OSError as exc:

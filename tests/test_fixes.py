@@ -15,7 +15,7 @@ import pytest
 import soundfile as sf
 
 from remediate import columns as C
-from remediate import fixes, package, pipeline
+from remediate import fixes, package, pipeline, repair
 from remediate.checks import CHECKS
 from remediate.config import Config
 from remediate.errors import FixError
@@ -485,10 +485,10 @@ def test_plan_is_built_from_findings_only() -> None:
 def test_to_pcm16_dithers_only_when_needed() -> None:
     rng = np.random.default_rng(0)
     exact = np.array([0, 1, -1, 32767, -32768], dtype=np.float64) / 32768
-    out, dithered = fixes.to_pcm16(exact, rng)
+    out, dithered = repair.to_pcm16(exact, rng)
     assert not dithered and out.tolist() == [0, 1, -1, 32767, -32768]
     half = np.full(10000, 0.5 / 32768)
-    out, dithered = fixes.to_pcm16(half, rng)
+    out, dithered = repair.to_pcm16(half, rng)
     assert dithered
     assert set(np.unique(out)) <= {-1, 0, 1, 2}  # triangular ±1 LSB around 0.5
     assert float(out.mean()) == pytest.approx(0.5, abs=0.05)  # unbiased
@@ -496,9 +496,9 @@ def test_to_pcm16_dithers_only_when_needed() -> None:
 
 def test_anti_phase_channels_are_not_averaged() -> None:
     s = fake_speech(1.0, seed=8)
-    method, keep = fixes.choose_downmix(np.stack([s, -0.9 * s], axis=1))
+    method, keep = repair.choose_downmix(np.stack([s, -0.9 * s], axis=1))
     assert (method, keep) == ("keep-strongest", [0])
-    method, keep = fixes.choose_downmix(np.stack([s, 0.8 * s], axis=1))
+    method, keep = repair.choose_downmix(np.stack([s, 0.8 * s], axis=1))
     assert (method, keep) == ("average", [0, 1])
 
 
