@@ -25,6 +25,8 @@ import numpy as np
 import numpy.typing as npt
 import soundfile as sf
 
+from remediate.loudness import LoudnessMeter
+
 FULL_SCALE = 32768.0
 BLOCK_FRAMES = 1 << 16
 SPECTRUM_WINDOW = 2048
@@ -182,6 +184,14 @@ def frame_activity(
     return db > threshold, loudest
 
 
+def _loudness_meter(rate: int) -> LoudnessMeter | None:
+    """A streaming BS.1770 meter, or None when the ``loudness`` extra is not installed."""
+    try:
+        return LoudnessMeter(rate)
+    except ImportError:
+        return None
+
+
 class _Accumulator:
     """Streaming statistics over int16 blocks of shape (frames, channels)."""
 
@@ -204,7 +214,7 @@ class _Accumulator:
         self.spec_offset = 0  # where the next spectrum window starts, relative to the next block
         self.window = _HANN
         self.low = 0
-        self.mono_parts: list[npt.NDArray[np.float32]] = []
+        self.meter = _loudness_meter(samplerate) if settings.loudness else None
         # Mono mix is the channel sum; its full scale is channels * 32768.
         self.mono_scale = float(channels) * FULL_SCALE
 
@@ -234,7 +244,8 @@ class _Accumulator:
         self._frames(mono)
         self._spectrum(mono)
         if self.settings.loudness:
-            self.mono_parts.append(mono / np.float32(self.mono_scale))
+            if self.meter is not None:
+                self.meter.add(mono / self.mono_scale)
 
     def _clipping(self, mask: npt.NDArray[np.bool_]) -> None:
         """Count frames with a full-scale sample and the longest run, across block edges."""
@@ -313,7 +324,8 @@ class _Accumulator:
         out.update(self._silence())
         out["bandwidth_hz"] = self._bandwidth()
         if self.settings.loudness:
-            out["loudness_lufs"] = self._loudness()
+            value = self.meter.integrated() if self.meter is not None else None
+            out["loudness_lufs"] = round(value, 3) if value is not None else None
         return out
 
     def _silence(self) -> dict[str, Any]:
@@ -373,17 +385,6 @@ class _Accumulator:
         above = np.flatnonzero(spec >= floor)
         top_bin = int(above[-1]) if above.size else 0
         return round(top_bin * self.rate / SPECTRUM_WINDOW, 1)
-
-    def _loudness(self) -> float | None:
-        try:
-            import pyloudnorm
-        except ImportError:
-            return None
-        mono = np.concatenate(self.mono_parts) if self.mono_parts else np.zeros(0, np.float32)
-        if mono.size < 0.4 * self.rate:
-            return None  # BS.1770 needs one 400 ms gating block
-        value = float(pyloudnorm.Meter(self.rate).integrated_loudness(mono.astype(np.float64)))
-        return round(value, 3) if math.isfinite(value) else None
 
 
 def envelope(

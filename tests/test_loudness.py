@@ -49,3 +49,30 @@ def test_loudness_option_adds_an_info_finding(tmp_path: Path) -> None:
     assert row["severity"] == "info"
     assert row["value"] == pytest.approx(-23.0, abs=0.1)
     assert row["threshold"] == -23.0  # the profile's target
+
+
+@pytest.mark.parametrize("index", [0, 11, 12, 21])
+def test_streaming_meter_equals_pyloudnorm_on_speech(index: int) -> None:
+    # Real speech with pauses (gating matters; pair 11 has 3 s of silence at each end) and
+    # clips longer than one 65,536-frame block (filter state carried across blocks).
+    path = Path(__file__).resolve().parent.parent / "sample_dataset" / f"audio_{index}.wav"
+    x, rate = sf.read(path, dtype="int16")
+    expected = pyloudnorm.Meter(rate).integrated_loudness(x.astype(np.float64) / 32768.0)
+    facts = probe(path, ProbeSettings(loudness=True))
+    assert facts.loudness_lufs == pytest.approx(expected, abs=0.02)
+
+
+def test_loudness_keeps_memory_flat_on_a_long_file(tmp_path: Path) -> None:
+    import tracemalloc
+
+    seconds, rate = 180, 48000
+    rng = np.random.default_rng(3)
+    x = (0.1 * rng.standard_normal(seconds * rate)).clip(-1, 1)
+    sf.write(tmp_path / "long.wav", x, rate, subtype="PCM_16")
+    decoded_bytes = seconds * rate * 8  # what pyloudnorm would hold as float64
+    tracemalloc.start()
+    facts = probe(tmp_path / "long.wav", ProbeSettings(loudness=True))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert facts.loudness_lufs is not None
+    assert peak < decoded_bytes / 8, f"peak {peak} vs {decoded_bytes}"
