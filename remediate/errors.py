@@ -39,10 +39,13 @@ class RemediateError(Exception):
 
     exit_code: int = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, hint: str | None = None, path: Path | str | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.path = path  # the file or folder concerned, when there is one
 
     def __str__(self) -> str:
         if self.hint:
@@ -67,29 +70,17 @@ class AuditFileError(InputError):
 
     exit_code = 4
 
-    def __init__(self, message: str, *, path: Path | str | None = None, hint: str | None = None):
-        super().__init__(message, hint=hint)
-        self.path = path
-
 
 class CorpusError(InputError):
     """The corpus folder is missing, not a folder, or unreadable."""
 
     exit_code = 5
 
-    def __init__(self, message: str, *, path: Path | str | None = None, hint: str | None = None):
-        super().__init__(message, hint=hint)
-        self.path = path
-
 
 class OutputError(RemediateError):
     """The output folder cannot be created or written."""
 
     exit_code = 6
-
-    def __init__(self, message: str, *, path: Path | str | None = None, hint: str | None = None):
-        super().__init__(message, hint=hint)
-        self.path = path
 
 
 class ApiError(RemediateError):
