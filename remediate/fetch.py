@@ -238,7 +238,8 @@ def run_job(
 ) -> tuple[Any, FetchOutcome]:
     """``remediate run --job-id``: fetch, run the main job on the corpus, add the fetch files.
 
-    The edition defaults from the job's ``job_type`` unless ``edition_given``. The
+    The edition defaults from the job's ``job_type`` unless ``edition_given``, and the
+    transcript language check from the job's ``language`` unless the config sets one. The
     corpus/out checks of :func:`remediate.pipeline.run` run before anything is written.
     Returns the pipeline's RunResult and the fetch outcome.
     """
@@ -246,7 +247,11 @@ def run_job(
 
     fetched = retrieve(client, job_id)
     edition = config.edition if edition_given else edition_for(fetched.job, config.edition)
-    config = replace(config, edition=edition, job_id=job_id, audit_file=None)
+    # The job says which language its transcripts must be in (CN or EN): check it unless
+    # --language was given.
+    job_language = (fetched.job.language or "").strip().upper()
+    language = config.language or (job_language if job_language in ("CN", "EN") else None)
+    config = replace(config, edition=edition, language=language, job_id=job_id, audit_file=None)
     result = pipeline.run(
         config,
         audit_bytes=fetched.audit_bytes,

@@ -140,6 +140,10 @@ def test_run_job_edition_from_job_type(
             client, _run_config(sample_dataset, out), "job-9", edition_given=given
         )
     assert result.config.edition == expected and result.config.job_id == "job-9"
+    assert result.config.language == "CN"  # from the job: English transcripts are flagged
+    flagged = result.findings[result.findings["check"] == "text-language"]
+    assert set(flagged["pair_id"]) >= {"0", "1", "2"}  # English sample sentences
+    assert "10" not in set(flagged["pair_id"])  # a Mandarin one
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["edition"]["name"] == expected
     assert (
