@@ -457,8 +457,8 @@ def run_command(
     it found (see --fail-on).
 
     With --job-id the audit result is fetched from MetaStudio (see `remediate fetch`;
-    job.json, fetch.json and any attachment are added to --out) and --edition defaults
-    from the job's type.
+    job.json, fetch.json and any attachment are added to --out); --edition defaults
+    from the job's type and --language from the job's language.
 
     Example:
 
