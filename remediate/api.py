@@ -26,9 +26,8 @@ import ipaddress
 import json
 import os
 import random
-import re
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -47,6 +46,17 @@ from remediate.errors import (
     ConfigError,
     CredentialsError,
     OutputError,
+)
+from remediate.models import (
+    ApiResponse,
+    AuditResultResponse,
+    JobResponse,
+    TrainingJob,
+    _item,
+    _Reader,
+    decode_json_object,
+    parse_audit_result,
+    parse_job,
 )
 
 DEFAULT_REGION = "cn-north-4"
@@ -266,258 +276,6 @@ class TokenAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["X-Auth-Token"] = self._credentials.token
         yield request
-
-
-# --- typed results --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AuditError:
-    """One entry of ``system_audit_result.errors``."""
-
-    audio_name: str | None = None
-    text_name: str | None = None
-    error_code: str | None = None
-    error_message: str | None = None
-
-
-@dataclass(frozen=True)
-class SystemAuditResult:
-    """The automatic review: time (raw, unit undocumented) and per-file errors."""
-
-    audit_time: int | None = None
-    errors: tuple[AuditError, ...] | None = None
-
-
-@dataclass(frozen=True)
-class AdminAuditResult:
-    """The manual review: note, attachment (a pre-signed storage URL) and time."""
-
-    message: str | None = None
-    attachment_name: str | None = None
-    attachment_url: str | None = field(default=None, repr=False)  # pre-signed: keep out of logs
-    audit_time: int | None = None
-
-
-@dataclass(frozen=True)
-class AuditResult:
-    """ShowJobAuditResult; either block may be absent (None), as in the official SDK."""
-
-    system_audit_result: SystemAuditResult | None = None
-    admin_audit_result: AdminAuditResult | None = None
-
-    @property
-    def errors(self) -> tuple[AuditError, ...]:
-        """The system errors, empty when the block or the list is absent."""
-        if self.system_audit_result is None or self.system_audit_result.errors is None:
-            return ()
-        return self.system_audit_result.errors
-
-    @property
-    def attachment_url(self) -> str | None:
-        """The manual reviewer's attachment URL, if any."""
-        admin = self.admin_audit_result
-        return admin.attachment_url if admin and admin.attachment_url else None
-
-
-@dataclass(frozen=True)
-class TrainingJob:
-    """``TrainingJobInfo`` (reference §4): the fields remediate uses; others are ignored."""
-
-    job_id: str | None = None
-    job_type: str | None = None
-    state: str | None = None
-    voice_name: str | None = None
-    language: str | None = None
-    sex: str | None = None
-    reject_times: int | None = None
-    asset_id: str | None = None
-    job_failed_code: str | None = None
-    job_failed_reason: str | None = None
-    create_time: int | None = None
-    lastupdate_time: int | None = None
-    create_type: str | None = None
-    tag: str | None = None
-    batch_name: str | None = None
-    app_user_id: str | None = None
-    is_remake: bool | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The fields as a plain dict (for JSON output)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-@dataclass(frozen=True)
-class ApiResponse:
-    """One successful response: the exact body bytes and safe provenance."""
-
-    operation: str
-    status_code: int
-    request_id: str | None
-    url: str = field(repr=False)
-    content: bytes = field(repr=False)
-    received_at: str = ""
-
-
-@dataclass(frozen=True)
-class AuditResultResponse:
-    """ShowJobAuditResult: parsed, plus the raw bytes exactly as received."""
-
-    result: AuditResult
-    response: ApiResponse
-
-
-@dataclass(frozen=True)
-class JobResponse:
-    """ShowVoiceTrainingJob: parsed, plus the raw bytes exactly as received."""
-
-    job: TrainingJob
-    response: ApiResponse
-
-
-class _Reader:
-    """Typed field access on a JSON object, with the SDK's lenient primitive coercion."""
-
-    def __init__(self, doc: Mapping[str, Any], where: str, operation: str) -> None:
-        self.doc = doc
-        self.where = where
-        self.operation = operation
-
-    def fail(self, key: str, expected: str) -> ApiResponseError:
-        got = type(self.doc.get(key)).__name__
-        return ApiResponseError(
-            f"{self.operation}: {self.where}{key} should be {expected}, got {got}"
-        )
-
-    def text(self, key: str) -> str | None:
-        value = self.doc.get(key)
-        if value is None or isinstance(value, str):
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-        raise self.fail(key, "a string")
-
-    def integer(self, key: str) -> int | None:
-        value = self.doc.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            raise self.fail(key, "an integer")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
-            return int(value)
-        raise self.fail(key, "an integer")
-
-    def boolean(self, key: str) -> bool | None:
-        value = self.doc.get(key)
-        if value is None or isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        raise self.fail(key, "a boolean")
-
-    def obj(self, key: str) -> _Reader | None:
-        value = self.doc.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise self.fail(key, "an object")
-        return _Reader(value, f"{self.where}{key}.", self.operation)
-
-    def array(self, key: str) -> list[Any] | None:
-        value = self.doc.get(key)
-        if value is None or isinstance(value, list):
-            return value
-        raise self.fail(key, "a list")
-
-
-def _item(value: Any, where: str, operation: str) -> _Reader:
-    if not isinstance(value, dict):
-        raise ApiResponseError(f"{operation}: {where} should be an object")
-    return _Reader(value, f"{where}.", operation)
-
-
-def parse_audit_result(
-    doc: Mapping[str, Any], operation: str = "ShowJobAuditResult"
-) -> AuditResult:
-    """Typed audit result from a decoded JSON object; unknown keys are ignored."""
-    top = _Reader(doc, "", operation)
-    system: SystemAuditResult | None = None
-    sys_block = top.obj("system_audit_result")
-    if sys_block is not None:
-        raw_errors = sys_block.array("errors")
-        errors: tuple[AuditError, ...] | None = None
-        if raw_errors is not None:
-            items = []
-            for i, raw in enumerate(raw_errors):
-                r = _item(raw, f"system_audit_result.errors[{i}]", operation)
-                items.append(
-                    AuditError(
-                        audio_name=r.text("audio_name"),
-                        text_name=r.text("text_name"),
-                        error_code=r.text("error_code"),
-                        error_message=r.text("error_message"),
-                    )
-                )
-            errors = tuple(items)
-        system = SystemAuditResult(audit_time=sys_block.integer("audit_time"), errors=errors)
-    admin: AdminAuditResult | None = None
-    admin_block = top.obj("admin_audit_result")
-    if admin_block is not None:
-        admin = AdminAuditResult(
-            message=admin_block.text("message"),
-            attachment_name=admin_block.text("attachment_name"),
-            attachment_url=admin_block.text("attachment_url"),
-            audit_time=admin_block.integer("audit_time"),
-        )
-    return AuditResult(system_audit_result=system, admin_audit_result=admin)
-
-
-def parse_job(doc: Mapping[str, Any], operation: str = "ShowVoiceTrainingJob") -> TrainingJob:
-    """Typed job from a decoded ``TrainingJobInfo`` object; unknown keys are ignored."""
-    r = _Reader(doc, "", operation)
-    return TrainingJob(
-        job_id=r.text("job_id"),
-        job_type=r.text("job_type"),
-        state=r.text("state"),
-        voice_name=r.text("voice_name"),
-        language=r.text("language"),
-        sex=r.text("sex"),
-        reject_times=r.integer("reject_times"),
-        asset_id=r.text("asset_id"),
-        job_failed_code=r.text("job_failed_code"),
-        job_failed_reason=r.text("job_failed_reason"),
-        create_time=r.integer("create_time"),
-        lastupdate_time=r.integer("lastupdate_time"),
-        create_type=r.text("create_type"),
-        tag=r.text("tag"),
-        batch_name=r.text("batch_name"),
-        app_user_id=r.text("app_user_id"),
-        is_remake=r.boolean("is_remake"),
-    )
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def decode_json_object(content: bytes, operation: str) -> dict[str, Any]:
-    """Decode a response body that must be one JSON object, or raise ApiResponseError."""
-    try:
-        doc = json.loads(content.decode("utf-8-sig"), parse_constant=_reject_constant)
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ApiResponseError(
-            f"{operation}: the response is not JSON ({len(content)} bytes)",
-            hint="check --endpoint: it should be the MetaStudio API base URL",
-        ) from None
-    if not isinstance(doc, dict):
-        raise ApiResponseError(
-            f"{operation}: expected a JSON object, got {type(doc).__name__}",
-        )
-    return doc
 
 
 # --- the client -----------------------------------------------------------------

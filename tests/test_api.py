@@ -25,7 +25,7 @@ from fake_metastudio import (
     serve,
 )
 
-from remediate import api
+from remediate import api, models
 from remediate.errors import (
     ApiRequestError,
     ApiResponseError,
@@ -164,7 +164,7 @@ def test_audit_result_kept_byte_for_byte_and_typed(fake: FakeMetaStudio) -> None
     assert got.response.status_code == 200 and got.response.request_id == "req-0001"
     assert got.result.system_audit_result is not None
     assert got.result.system_audit_result.audit_time == 1764050400
-    assert got.result.errors[0] == api.AuditError(
+    assert got.result.errors[0] == models.AuditError(
         "audio_3.wav", "text_3.txt", "MSS.20020011", "音频格式错误 wrong audio format"
     )
     admin = got.result.admin_audit_result
@@ -188,7 +188,7 @@ def test_audit_result_kept_byte_for_byte_and_typed(fake: FakeMetaStudio) -> None
 def test_absent_blocks_are_tolerated(
     doc: dict[str, Any], errors: int, has_system: bool, has_admin: bool
 ) -> None:
-    result = api.parse_audit_result(doc)
+    result = models.parse_audit_result(doc)
     assert len(result.errors) == errors
     assert (result.system_audit_result is not None) == has_system
     assert (result.admin_audit_result is not None) == has_admin
@@ -216,7 +216,7 @@ def test_malformed_bodies_are_response_errors(
 
 
 def test_job_fields_typed_and_unknown_ignored() -> None:
-    job = api.parse_job(job_doc("j", "ADVANCE") | {"reject_times": "2", "is_remake": "true"})
+    job = models.parse_job(job_doc("j", "ADVANCE") | {"reject_times": "2", "is_remake": "true"})
     assert job.job_type == "ADVANCE" and job.state == "AUDIT_FAILED"
     assert job.reject_times == 2 and job.is_remake is True and job.create_time == 1764000000000
     assert job.to_dict()["voice_name"] == "voice j"

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from fake_metastudio import AK, AUDIT, PROJECT, SK, FakeMetaStudio, audit_bytes, error
 
-from remediate import api, fetch
+from remediate import api, fetch, models
 from remediate.audit import parse_audit_result
 from remediate.config import Config
 from remediate.errors import ApiRequestError, ApiResponseError, ConfigError
@@ -191,7 +191,7 @@ def _none(value: Any) -> Any:
 def test_parsed_audit_equals_official_sdk(path: Path) -> None:
     text = path.read_text("utf-8")
     sdk = _sdk(text)
-    ours = api.parse_audit_result(json.loads(text))
+    ours = models.parse_audit_result(json.loads(text))
     if sdk.system_audit_result is None:
         assert ours.system_audit_result is None
     else:
