@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from remediate import columns as C
@@ -79,4 +81,10 @@ def run_summary(summary: dict[str, Any], report_rows: list[dict[str, Any]]) -> s
     outputs = summary.get("outputs", {})
     if outputs.get("report"):
         lines.append(f"Report: {outputs['report']}")
+        if verdicts.get(C.VERDICT_FIX, 0) or verdicts.get(C.VERDICT_KEEP, 0):
+            run_dir = shlex.quote(str(Path(outputs["report"]).parent))
+            dest = shlex.quote(str(Path(outputs["report"]).parent) + "-fixed")
+            lines.append(
+                f"Next: remediate fix --run-dir {run_dir} --dest {dest} --rename-for-edition --zip"
+            )
     return "\n".join(lines)

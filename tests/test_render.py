@@ -37,3 +37,19 @@ def test_summary_lists_pairs_needing_attention_up_to_a_limit() -> None:
     assert f"audio_{MAX_ATTENTION_ROWS}.wav" not in text
     assert "... and 7 more (all in report.parquet)" in text
     assert "audio_999.wav" not in text  # keep pairs are not listed
+
+
+def test_summary_suggests_the_fix_command_when_there_is_something_to_resubmit() -> None:
+    rows = [_row(1, C.VERDICT_FIX)]
+    summary = {
+        "verdicts": {"fix": 1},
+        "pairs": 1,
+        "outputs": {"report": "out/job 7/report.parquet"},
+    }
+    text = run_summary(summary, rows)
+    assert (
+        "Next: remediate fix --run-dir 'out/job 7' --dest 'out/job 7-fixed' "
+        "--rename-for-edition --zip" in text
+    )
+    summary["verdicts"] = {"drop": 1}
+    assert "Next:" not in run_summary(summary, [_row(1, C.VERDICT_DROP)])
