@@ -28,6 +28,9 @@ import soundfile as sf
 from remediate.loudness import LoudnessMeter
 
 FULL_SCALE = 32768.0
+#: Bumped whenever the probe measures differently or returns other fields: part of the scan
+#: cache key, so a cache written by an older probe is never read as if it were current.
+PROBE_VERSION = 2
 BLOCK_FRAMES = 1 << 16
 SPECTRUM_WINDOW = 2048
 #: Analyse one spectrum window every this many samples: 6.25 % coverage (about 8 windows on a

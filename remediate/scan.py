@@ -27,7 +27,7 @@ import pandas as pd
 
 from remediate import columns as C
 from remediate._version import __version__
-from remediate.audio import AudioFacts, ProbeSettings, probe, samples_sha256
+from remediate.audio import PROBE_VERSION, AudioFacts, ProbeSettings, probe, samples_sha256
 from remediate.texts import TextFacts, decode_text
 
 #: Below this many files to measure, a process pool costs more than it saves.
@@ -176,10 +176,10 @@ class _Cache:
 
 
 def _cache_key(kind: str, path: str, size: int, mtime_ns: int, settings: str) -> str:
-    """Identity of one measurement: tool version, file identity, and (audio) probe settings."""
-    raw = (
-        f"{__version__}\0{kind}\0{path}\0{size}\0{mtime_ns}\0{settings if kind == 'audio' else ''}"
-    )
+    """Identity of one measurement: tool and probe versions, file identity, and (audio)
+    probe settings."""
+    audio = settings if kind == "audio" else ""
+    raw = f"{__version__}\0{PROBE_VERSION}\0{kind}\0{path}\0{size}\0{mtime_ns}\0{audio}"
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
 

@@ -153,3 +153,13 @@ def test_interrupted_scan_resumes_from_the_cache(corpus: Path, tmp_path: Path) -
     assert (stats.cached, stats.measured) == (7, 2 * N + 1 - 7)
     fresh, _ = measure(corpus, pairs, ProbeSettings(), ScanOptions(jobs=1, cache_dir=None))
     pd.testing.assert_frame_equal(resumed, fresh)
+
+
+def test_a_new_probe_version_does_not_read_old_cache_entries(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    run(corpus, jobs=1, cache_dir=cache)
+    monkeypatch.setattr(scan_mod, "PROBE_VERSION", scan_mod.PROBE_VERSION + 1)
+    _, stats = run(corpus, jobs=1, cache_dir=cache)
+    assert stats.cached == 0 and stats.measured == 2 * N + 1
