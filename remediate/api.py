@@ -58,6 +58,7 @@ from remediate.models import (
     parse_audit_result,
     parse_job,
 )
+from remediate.report import ensure_out_dir
 
 DEFAULT_REGION = "cn-north-4"
 #: Regions with a MetaStudio endpoint (reference §7).
@@ -690,12 +691,7 @@ def download_attachment(
             f"{op}: refused a non-https attachment URL ({parts.scheme or '?'}://)"
         )
     file_name = safe_file_name(name, url)
-    try:
-        dest_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot create {dest_dir}: {exc.strerror or exc}", path=dest_dir
-        ) from None
+    ensure_out_dir(dest_dir)
     target = dest_dir / file_name
     tmp = dest_dir / f".{file_name}.part-{os.getpid()}"
     try:
