@@ -24,13 +24,14 @@ from typing import Any
 import pandas as pd
 
 from remediate._version import __version__
-from remediate.api import MetaStudioClient
 from remediate.audit import MILLIS_THRESHOLD, parse_audit_result
 from remediate.config import Config
 from remediate.errors import ApiError, ApiResponseError, AuditFileError, OutputError
-from remediate.models import ApiResponse, AuditResult, TrainingJob
+from remediate.files import ensure_out_dir
+from remediate.metastudio.client import MetaStudioClient
+from remediate.metastudio.models import ApiResponse, AuditResult, TrainingJob
 from remediate.profiles import JOB_TYPE_TO_EDITION
-from remediate.report import AUDIT_SCHEMA, ensure_out_dir, write_bytes, write_json, write_parquet
+from remediate.report import AUDIT_SCHEMA, write_bytes, write_json, write_parquet
 
 AUDIT_COPY = "audit-result.json"
 AUDIT_ERRORS = "audit_errors.parquet"

@@ -19,19 +19,19 @@ import pyarrow as pa
 
 from remediate import columns as C
 from remediate._version import __version__
-from remediate.audio import ProbeSettings
+from remediate.audio.probe import ProbeSettings
 from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_file
 from remediate.checks import run_checks
 from remediate.config import Config
 from remediate.corpus import discover
 from remediate.errors import ConfigError, OutputError
+from remediate.files import ensure_out_dir
 from remediate.join import match_audit
 from remediate.profiles import Profile, load_profile
 from remediate.report import (
     AUDIT_SCHEMA,
     FINDINGS_SCHEMA,
     REPORT_SCHEMA,
-    ensure_out_dir,
     manifest_frame,
     write_bytes,
     write_json,

@@ -163,16 +163,3 @@ def write_manifest(path: Path, manifest: pd.DataFrame) -> Path:
         fh.write(buf.getvalue())
 
     return write_text(path, writer)
-
-
-def ensure_out_dir(out: Path) -> Path:
-    """Create the output folder (and parents) or raise OutputError."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot create output folder {out}: {exc.strerror or exc}", path=out
-        ) from None
-    if not os.access(out, os.W_OK):
-        raise OutputError(f"output folder is not writable: {out}", path=out)
-    return out

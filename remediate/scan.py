@@ -27,7 +27,7 @@ import pandas as pd
 
 from remediate import columns as C
 from remediate._version import __version__
-from remediate.audio import PROBE_VERSION, AudioFacts, ProbeSettings, probe, samples_sha256
+from remediate.audio.probe import PROBE_VERSION, AudioFacts, ProbeSettings, probe, samples_sha256
 from remediate.texts import TextFacts, decode_text
 
 #: Below this many files to measure, a process pool costs more than it saves.

@@ -22,7 +22,7 @@ CELLS = [
         "import matplotlib.pyplot as plt\n"
         "import pandas as pd\n\n"
         "import remediate\n"
-        "from remediate.audio import envelope\n\n"
+        "from remediate.audio.probe import envelope\n\n"
         "ROOT = Path.cwd() if (Path.cwd() / 'sample_dataset').exists() else Path.cwd().parent\n"
         "OUT = ROOT / 'out' / 'demo'\n"
         "CORPUS = ROOT / 'sample_dataset'\n"

@@ -25,7 +25,7 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
-from remediate import signing
+from remediate.metastudio import signing
 
 AK = "AKFAKE0000000001"
 SK = "SKfake/secret+value0000000000000001"

@@ -25,7 +25,6 @@ from fake_metastudio import (
     serve,
 )
 
-from remediate import api, models
 from remediate.errors import (
     ApiRequestError,
     ApiResponseError,
@@ -33,6 +32,8 @@ from remediate.errors import (
     ConfigError,
     CredentialsError,
 )
+from remediate.metastudio import client as api
+from remediate.metastudio import models
 
 
 class FakeClock:

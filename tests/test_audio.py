@@ -1,4 +1,4 @@
-"""The one-pass probe measures what it claims (remediate.audio), on crafted real files.
+"""The one-pass probe measures what it claims (remediate.audio.probe), on crafted real files.
 
 Every signal is built as exact int16 samples, written with soundfile and probed; the
 assertions are on measured values (dB, seconds, sample counts), not only on codes.
@@ -18,8 +18,8 @@ import soundfile as sf
 import soxr
 from wavs import FS, RATE, noise, silence, sine, write
 
-from remediate import audio as audio_mod
-from remediate.audio import (
+from remediate.audio import probe as audio_mod
+from remediate.audio.probe import (
     BLOCK_FRAMES,
     ProbeSettings,
     probe,

@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from remediate import cli, fixes, package, pipeline
+from remediate import cli, pipeline
 from remediate.config import Config
+from remediate.fix import apply as fixes
+from remediate.fix import package
 
 
 @pytest.fixture(scope="module")

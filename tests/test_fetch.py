@@ -13,10 +13,12 @@ import pyarrow.parquet as pq
 import pytest
 from fake_metastudio import AK, AUDIT, PROJECT, SK, FakeMetaStudio, audit_bytes, error
 
-from remediate import api, fetch, models
+from remediate import fetch
 from remediate.audit import parse_audit_result
 from remediate.config import Config
 from remediate.errors import ApiRequestError, ApiResponseError, ConfigError
+from remediate.metastudio import client as api
+from remediate.metastudio import models
 
 DATA = Path(__file__).resolve().parent / "data" / "metastudio"
 FIXTURES = sorted(DATA.glob("audit_*.json"))

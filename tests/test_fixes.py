@@ -15,10 +15,12 @@ import pytest
 import soundfile as sf
 
 from remediate import columns as C
-from remediate import fixes, package, pipeline, repair
+from remediate import pipeline
 from remediate.checks import CHECKS
 from remediate.config import Config
 from remediate.errors import FixError
+from remediate.fix import apply as fixes
+from remediate.fix import package, repair
 from remediate.profiles import load_profile
 
 RATE = 48000

@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from remediate import pipeline
-from remediate.audio import ProbeSettings, probe
+from remediate.audio.probe import ProbeSettings, probe
 from remediate.config import Config
 
 

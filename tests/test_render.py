@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from remediate import columns as C
-from remediate.render import MAX_ATTENTION_ROWS, run_summary, table
+from remediate.cli.render import MAX_ATTENTION_ROWS, run_summary, table
 
 
 def test_table_aligns_and_cuts_long_cells() -> None:

@@ -15,10 +15,10 @@ import pytest
 
 from remediate import columns as C
 from remediate.errors import OutputError
+from remediate.files import ensure_out_dir
 from remediate.report import (
     REPORT_SCHEMA,
     atomic_path,
-    ensure_out_dir,
     manifest_frame,
     read_metadata,
     write_bytes,

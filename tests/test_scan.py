@@ -11,7 +11,7 @@ from wavs import clean_clip, write
 
 from remediate import columns as C
 from remediate import scan as scan_mod
-from remediate.audio import ProbeSettings
+from remediate.audio.probe import ProbeSettings
 from remediate.corpus import discover
 from remediate.scan import ScanOptions, measure
 

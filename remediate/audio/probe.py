@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import soundfile as sf
 
-from remediate.loudness import LoudnessMeter
+from remediate.audio.loudness import LoudnessMeter
 
 FULL_SCALE = 32768.0
 #: Bumped whenever the probe measures differently or returns other fields: part of the scan
@@ -631,7 +631,7 @@ def _short(exc: BaseException) -> str:
     return text[:200]
 
 
-# --- fix stage: whole-file read/write and the speech span (used by remediate.fixes) -----------
+# --- fix stage: whole-file read/write and the speech span (used by remediate.fix.apply) -----------
 # Kept here because this is the only module that may import soundfile. The speech span
 # uses the probe's own framing and silence rule (frame_activity), so a trimmed file
 # re-probes with the padding the fix asked for.

@@ -3,7 +3,7 @@
 ``process_audio`` applies the planned audio steps to float samples in the fix stage's
 order (remove DC, downmix, resample, trim, loudness, then PCM_16 with TPDF dither) and
 records each step with values measured before and after; ``fix_text`` rewrites a
-transcript's bytes. The fix stage (:mod:`remediate.fixes`) plans, reads and writes.
+transcript's bytes. The fix stage (:mod:`remediate.fix.apply`) plans, reads and writes.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy.typing as npt
 import soxr
 
 from remediate import columns as C
-from remediate.audio import ProbeSettings, speech_span
+from remediate.audio.probe import ProbeSettings, speech_span
 from remediate.profiles import Profile
 from remediate.texts import clean_text
 

@@ -2,7 +2,7 @@
 
 Three read operations (reference §2–§5): ShowJobAuditResult, ShowVoiceTrainingJob and
 ListVoiceTrainingJob, plus the streaming download of a review attachment. Two kinds of
-authentication as :class:`httpx.Auth`: AK/SK signing (:mod:`remediate.signing`) and an
+authentication as :class:`httpx.Auth`: AK/SK signing (:mod:`remediate.metastudio.signing`) and an
 IAM token. Faults are survived where that is safe and otherwise end in one clear
 :class:`~remediate.errors.ApiError`::
 
@@ -36,7 +36,6 @@ from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import httpx
 
-from remediate import signing
 from remediate._version import __version__
 from remediate.errors import (
     ApiError,
@@ -47,7 +46,9 @@ from remediate.errors import (
     CredentialsError,
     OutputError,
 )
-from remediate.models import (
+from remediate.files import ensure_out_dir
+from remediate.metastudio import signing
+from remediate.metastudio.models import (
     ApiResponse,
     AuditResultResponse,
     JobResponse,
@@ -58,7 +59,6 @@ from remediate.models import (
     parse_audit_result,
     parse_job,
 )
-from remediate.report import ensure_out_dir
 
 DEFAULT_REGION = "cn-north-4"
 #: Regions with a MetaStudio endpoint (reference §7).

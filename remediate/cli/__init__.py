@@ -176,7 +176,7 @@ def _build_config(
 def _finish(result: Any, as_json: bool, fail_on: str) -> None:
     """Render a run result and exit with the code ``--fail-on`` asks for."""
     from remediate import columns as C
-    from remediate.render import run_summary
+    from remediate.cli.render import run_summary
 
     summary = result.summary
     if as_json:
@@ -293,8 +293,8 @@ def _credentials_from_env() -> Any:
     """AK/SK (+ security token) or an IAM token from the environment; never echoed."""
     import os
 
-    from remediate.api import AkSkCredentials, TokenCredentials
     from remediate.errors import CredentialsError
+    from remediate.metastudio.client import AkSkCredentials, TokenCredentials
 
     ak = os.environ.get(ENV_AK, "").strip()
     sk = os.environ.get(ENV_SK, "").strip()
@@ -318,8 +318,13 @@ def _credentials_from_env() -> Any:
 
 def _api_client(opts: dict[str, Any]) -> Any:
     """Build the API client from the API options (popped from ``opts``) and the environment."""
-    from remediate.api import ClientSettings, MetaStudioClient, RetryPolicy, endpoint_for
     from remediate.errors import ConfigError
+    from remediate.metastudio.client import (
+        ClientSettings,
+        MetaStudioClient,
+        RetryPolicy,
+        endpoint_for,
+    )
 
     api = {name: opts.pop(name) for name in API_OPTION_NAMES}
     credentials = _credentials_from_env()
@@ -400,8 +405,8 @@ def jobs_command(state: str | None, as_json: bool, **opts: Any) -> None:
     \b
         remediate jobs --state AUDIT_FAILED --project-id 0a1b2c
     """
+    from remediate.cli.render import table
     from remediate.fetch import format_time
-    from remediate.render import table
 
     with _errors():
         with _api_client(opts) as client:
@@ -531,7 +536,7 @@ def checks_command(as_json: bool) -> None:
         remediate checks
     """
     from remediate.checks import CHECKS
-    from remediate.render import table
+    from remediate.cli.render import table
 
     if as_json:
         click.echo(json.dumps([vars(c) for c in CHECKS.values()], indent=2))
@@ -562,7 +567,7 @@ def profile_command(edition: str) -> None:
         click.echo(profile_text(edition), nl=False)
 
 
-# --- fix: repair and repackage (remediate.fixes) --------------------------------------------
+# --- fix: repair and repackage (remediate.fix.apply) --------------------------------------------
 
 
 @cli.command("fix")
@@ -624,7 +629,7 @@ def fix_command(
         remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123
         remediate fix --run-dir out/job-123 --dest out/job-123-fixed --rename-for-edition --zip
     """
-    from remediate import fixes
+    from remediate.fix import apply as fixes
 
     options = fixes.FixOptions(
         run_dir=run_dir,

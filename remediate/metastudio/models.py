@@ -3,7 +3,7 @@
 Frozen dataclasses for ShowJobAuditResult, ShowVoiceTrainingJob and ListVoiceTrainingJob
 responses, tolerant of unknown fields and of absent blocks (every model attribute is
 optional in the official SDK). A body of the wrong shape is an ApiResponseError.
-:mod:`remediate.api` fetches; this module only reads what was fetched.
+:mod:`remediate.metastudio.client` fetches; this module only reads what was fetched.
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@
 a plan into an output corpus folder and returns what it did, measured on the signal
 (``value_before``/``value_after``). ``fix`` is the whole command: read a run directory,
 plan, apply into a temporary folder beside ``--dest``, re-scan the fixed tree with the
-same profile, drop what is still failing, rename/zip (:mod:`remediate.package`), write
+same profile, drop what is still failing, rename/zip (:mod:`remediate.fix.package`), write
 the records and move the folder into place.
 
-The in-memory repairs live in :mod:`remediate.repair`. Audio is rewritten only when a
+The in-memory repairs live in :mod:`remediate.fix.repair`. Audio is rewritten only when a
 finding calls for it, in this order: remove DC (before
 any gain), downmix, resample (soxr VHQ), trim edge silence (the probe's own silence
 rule, keeping the profile padding), optional loudness normalisation under a peak
@@ -35,15 +35,15 @@ import pyarrow as pa
 
 from remediate import columns as C
 from remediate._version import __version__
-from remediate.audio import (
+from remediate.audio.probe import (
     ProbeSettings,
     read_samples,
     sha256_file,
     write_wav_pcm16,
 )
 from remediate.errors import FixError, OutputError
-from remediate.profiles import Profile, load_profile
-from remediate.repair import (
+from remediate.files import ensure_out_dir
+from remediate.fix.repair import (
     ACTION,
     AUDIO_ACTIONS,
     CLEAN_TEXT,
@@ -65,7 +65,8 @@ from remediate.repair import (
     json_text,
     process_audio,
 )
-from remediate.report import ensure_out_dir, write_json, write_manifest, write_parquet
+from remediate.profiles import Profile, load_profile
+from remediate.report import write_json, write_manifest, write_parquet
 
 # --- columns of the plan and the fix log ---------------------------------------------------
 PLAN_COLUMNS: Final = [C.PAIR_ID, ACTION, C.CHECK, PARAMETERS]
@@ -556,7 +557,7 @@ def _build(
     settings: ProbeSettings,
     options: FixOptions,
 ) -> FixResult:
-    from remediate import package
+    from remediate.fix import package
 
     out_corpus = tmp / CORPUS_DIR
     out_corpus.mkdir()
@@ -785,7 +786,7 @@ def _swap(tmp: Path, dest: Path) -> None:
 
 def plan_text(plan: pd.DataFrame) -> str:
     """The plan as an aligned table: pair, action, check, parameters."""
-    from remediate.render import table
+    from remediate.cli.render import table
 
     rows = [[r[C.PAIR_ID], r[ACTION], r[C.CHECK], r[PARAMETERS]] for r in C.records(plan)]
     return table(["pair", "action", "check", "parameters"], rows, max_width=90)

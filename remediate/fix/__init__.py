@@ -1,0 +1,1 @@
+"""The fix stage: plan repairs from a run, apply them into a new tree, re-check, package."""
