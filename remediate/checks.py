@@ -147,7 +147,10 @@ CHECKS: dict[str, CheckInfo] = {
         CheckInfo("text-bom", WARNING, True, "starts with a byte-order mark; dropped by the fix"),
         CheckInfo("text-empty", ERROR, False, "empty or whitespace-only transcript"),
         CheckInfo(
-            "text-control-chars", WARNING, True, "control or format characters; dropped by the fix"
+            "text-control-chars",
+            WARNING,
+            True,
+            "C0/C1 control characters or a stray BOM; dropped by the fix",
         ),
         CheckInfo("text-not-nfc", WARNING, True, "not Unicode NFC; normalised by the fix"),
         CheckInfo(
@@ -502,7 +505,7 @@ def _text(r: dict[str, Any], p: Profile) -> Iterator[dict[str, Any]]:
         yield _finding(
             pid,
             "text-control-chars",
-            f"{ctrl} control/format characters",
+            f"{ctrl} control characters",
             value=float(ctrl),
             threshold=0.0,
         )

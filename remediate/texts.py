@@ -114,18 +114,32 @@ def decode_text(data: bytes) -> TextFacts:
     return TextFacts("utf-8", False, text, len(text), None)
 
 
+#: Characters the text repair removes: genuine C0/C1 control characters (category Cc:
+#: U+0000-U+001F, U+007F-U+009F) and a byte-order mark left inside the text. Tab, CR and
+#: newline are whitespace (folded, not removed). Everything else, including format
+#: characters (ZWJ in emoji sequences), private-use and code points this Python's Unicode
+#: database does not know yet, is wording and passes through unchanged.
+_STRAY_BOM = "\ufeff"
+
+
+def _is_control(ch: str) -> bool:
+    return ch == _STRAY_BOM or (ch not in "\t\r\n" and unicodedata.category(ch) == "Cc")
+
+
 @functools.lru_cache(maxsize=8192)
 def clean_text(text: str) -> str:
     """The canonical form a transcript is rewritten to: NFC, whitespace runs collapsed,
-    control characters dropped, trimmed. Never changes wording."""
+    C0/C1 control characters and stray BOMs dropped, trimmed. Never changes wording:
+    every other character (unassigned, private-use, format) is kept as it is."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\t\n " or unicodedata.category(ch)[0] != "C")
+    text = "".join(ch for ch in text if not _is_control(ch))
     return " ".join(text.split())
 
 
 def control_chars(text: str) -> int:
-    """Number of control/format characters other than tab and newline (BOM-like junk)."""
-    return sum(1 for ch in text if ch not in "\t\r\n" and unicodedata.category(ch) in ("Cc", "Cf"))
+    """Number of characters :func:`clean_text` removes: C0/C1 controls other than tab, CR
+    and newline, and byte-order marks inside the text."""
+    return sum(1 for ch in text if _is_control(ch))
 
 
 def script_counts(text: str) -> dict[str, int]:

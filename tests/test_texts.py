@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from remediate.texts import (
@@ -125,11 +127,12 @@ def test_empty_bytes_are_empty_utf8() -> None:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def test_control_chars_counts_cc_and_cf_but_not_tab_newline() -> None:
+def test_control_chars_counts_c0_c1_and_stray_boms_but_not_tab_newline() -> None:
     assert control_chars("a\tb\r\nc") == 0
-    assert control_chars("a\x00b\x07c") == 2
-    assert control_chars("a\u200bb") == 1  # zero-width space is Cf
+    assert control_chars("a\x00b\x07c\x85d\x9f") == 4  # C0 and C1
     assert control_chars("\ufeffhello") == 1  # a BOM left inside the text
+    # Format characters are wording: ZWJ joins emoji, ZWSP marks word breaks in Thai.
+    assert control_chars("a\u200bb\u200dc") == 0
 
 
 def test_non_nfc_is_normalised_by_clean_text() -> None:
@@ -147,7 +150,7 @@ def test_non_nfc_is_normalised_by_clean_text() -> None:
         ("a\x00b\x07c", "abc"),
         ("tab\there", "tab here"),
         ("\ufeff你好，世界", "你好，世界"),
-        ("zero\u200bwidth", "zerowidth"),
+        ("zero\u200bwidth", "zero\u200bwidth"),
         ("", ""),
         (" \t\n ", ""),
     ],
@@ -159,6 +162,35 @@ def test_clean_text(raw: str, clean: str) -> None:
 def test_clean_text_never_changes_wording() -> None:
     text = "Hello, World! 你好。"
     assert clean_text(text) == text
+
+
+#: Code points this Python may not know (CJK Extension H, Unicode 15 emoji), private use
+#: (BMP and plane 15), noncharacters, format characters (ZWJ sequence, ZWSP, RLM), and
+#: unassigned code points in every plane that has them.
+UNKNOWN_AND_PRIVATE = [
+    "\U00031350",
+    "\U0001fae8",
+    "\ue000",
+    "\uf8ff",
+    "\U000f0000",
+    "\U0010fffd",
+    "\ufdd0",
+    "\U0001f469\u200d\U0001f4bb",
+    "\u200b",
+    "\u200f",
+    *(chr(cp) for cp in range(0x0378, 0x10FFFF, 30011) if unicodedata.category(chr(cp)) == "Cn"),
+]
+
+
+@pytest.mark.parametrize("ch", UNKNOWN_AND_PRIVATE, ids=lambda c: f"U+{ord(c[0]):04X}")
+def test_text_repair_passes_unknown_and_private_characters_through(ch: str) -> None:
+    from remediate.fix.repair import fix_text
+
+    raw = f"  Hello {ch} world {ch}again.\x07 \n"
+    # Only the whitespace and the BEL change; every other character survives, byte for byte.
+    expected = f"Hello {ch} world {ch}again.\n".encode()
+    assert fix_text(raw.encode("utf-8"), "utf-8") == expected
+    assert control_chars(raw) == 1
 
 
 def test_script_counts_ignore_digits_and_punctuation() -> None:
