@@ -255,7 +255,7 @@ def measure(
     finally:
         cache.close()
 
-    _confirm_duplicates(items, results)
+    _confirm_duplicates(items, results, cache_dir=options.cache_dir, workers=jobs)
     frame = _frame(pairs, items, results)
     stats = ScanStats(
         files=len(items),
@@ -268,19 +268,52 @@ def measure(
 
 
 def _confirm_duplicates(
-    items: list[tuple[int, str, str, str]], results: dict[str, dict[str, Any]]
+    items: list[tuple[int, str, str, str]],
+    results: dict[str, dict[str, Any]],
+    cache_dir: Path | None = None,
+    workers: int = 1,
 ) -> None:
     """Exact samples hash for the files whose fingerprints collide (the rare candidates
-    for duplicate audio); every other file's samples are unique by their fingerprint."""
+    for duplicate audio); every other file's samples are unique by their fingerprint.
+
+    The hash is stored with the file's cached facts, so a warm rescan of a corpus full of
+    duplicates reads it from the cache instead of decoding every candidate again; the ones
+    still missing are hashed on the worker pool.
+    """
     groups: dict[str, list[tuple[str, str]]] = {}
     for _, kind, path, key in items:
         fingerprint = results[key].get(C.SAMPLES_FINGERPRINT) if kind == "audio" else None
         if fingerprint and not results[key].get(C.AUDIO_ERROR):
             groups.setdefault(fingerprint, []).append((path, key))
-    for members in groups.values():
-        if len(members) > 1:
-            for path, key in members:
-                results[key] = {**results[key], C.SAMPLES_SHA256: samples_sha256(Path(path))}
+    todo = [
+        (path, key)
+        for members in groups.values()
+        if len(members) > 1
+        for path, key in members
+        if not results[key].get(C.SAMPLES_SHA256)
+    ]
+    if not todo:
+        return
+    paths = [path for path, _ in todo]
+    if workers > 1 and len(todo) >= POOL_MIN_FILES:
+        with _single_threaded_env():
+            with ProcessPoolExecutor(
+                min(workers, len(todo)), mp_context=_pool_context(), initializer=_init_worker
+            ) as pool:
+                digests = list(pool.map(_samples_sha256, paths, chunksize=8))
+    else:
+        digests = [_samples_sha256(path) for path in paths]
+    cache = _Cache(cache_dir)
+    try:
+        for (_, key), digest in zip(todo, digests, strict=True):
+            results[key] = {**results[key], C.SAMPLES_SHA256: digest}
+            cache.put(key, results[key])
+    finally:
+        cache.close()
+
+
+def _samples_sha256(path: str) -> str | None:
+    return samples_sha256(Path(path))
 
 
 def _collect(

@@ -163,3 +163,40 @@ def test_a_new_probe_version_does_not_read_old_cache_entries(
     monkeypatch.setattr(scan_mod, "PROBE_VERSION", scan_mod.PROBE_VERSION + 1)
     _, stats = run(corpus, jobs=1, cache_dir=cache)
     assert stats.cached == 0 and stats.measured == 2 * N + 1
+
+
+def _duplicated_corpus(root: Path, copies: int) -> Path:
+    clip = clean_clip(1.0, seed=3)
+    for i in range(copies):
+        write(root / f"audio_{i}.wav", clip)
+        (root / f"text_{i}.txt").write_text(f"Copy {i}.\n")
+    return root
+
+
+def test_duplicate_hashes_are_cached_for_warm_rescans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _duplicated_corpus(tmp_path / "dups", 4)
+    cache = tmp_path / "cache"
+    cold, _ = run(root, jobs=1, cache_dir=cache)
+    digests = set(cold[C.SAMPLES_SHA256])
+    assert len(digests) == 1 and None not in digests  # four identical clips, one exact hash
+
+    def no_decoding(path: Path) -> str | None:  # a warm rescan must not decode again
+        raise AssertionError(f"re-hashed {path}")
+
+    monkeypatch.setattr(scan_mod, "samples_sha256", no_decoding)
+    warm, stats = run(root, jobs=1, cache_dir=cache)
+    assert stats.measured == 0
+    pd.testing.assert_frame_equal(cold, warm)
+
+
+def test_duplicate_hashes_on_the_pool_equal_serial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _duplicated_corpus(tmp_path / "dups", 6)
+    serial, _ = run(root, jobs=1)
+    monkeypatch.setattr(scan_mod, "POOL_MIN_FILES", 1)
+    parallel, _ = run(root, jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert serial[C.SAMPLES_SHA256].nunique() == 1
