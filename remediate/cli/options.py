@@ -1,0 +1,204 @@
+"""Options and plumbing shared by every command: each option is defined once, here.
+
+``corpus_options`` (run, scan), ``api_options`` (fetch, jobs, run) and ``json_option``
+(every command that can print JSON) are decorators; ``errors()`` maps library errors to
+their exit codes. A new command reuses them instead of declaring its own copies.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from remediate.errors import EXIT_INTERRUPTED, RemediateError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EDITION_CHOICES = ["basic", "middle", "advance", "flexus"]
+
+# Secrets come from the environment only (never as option values) and are read in the
+# CLI layer; the library receives them as Credentials objects whose repr hides them.
+ENV_AK = "HUAWEICLOUD_SDK_AK"
+ENV_SK = "HUAWEICLOUD_SDK_SK"
+ENV_SECURITY_TOKEN = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
+ENV_PROJECT_ID = "HUAWEICLOUD_SDK_PROJECT_ID"
+ENV_AUTH_TOKEN = "HUAWEICLOUD_AUTH_TOKEN"
+ENV_ENDPOINT = "METASTUDIO_ENDPOINT"
+
+
+class RemediateClickError(click.ClickException):
+    """A RemediateError shown as one ``Error: ...`` line with its own exit code."""
+
+    def __init__(self, error: RemediateError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code  # type: ignore[misc]
+
+
+@contextmanager
+def errors() -> Iterator[None]:
+    """Map library errors to exit codes; Ctrl-C to 130 without a traceback."""
+    try:
+        yield
+    except RemediateError as exc:
+        raise RemediateClickError(exc) from None
+    except KeyboardInterrupt:
+        click.echo("Interrupted; no half-written output was left.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def _apply(f: F, options: list[Callable[[F], F]]) -> F:
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def json_option(what: str) -> Callable[[F], F]:
+    """``--json``: print ``what`` as one JSON document on stdout (passed as ``as_json``)."""
+    return click.option(
+        "--json", "as_json", is_flag=True, help=f"Print {what} as one JSON document on stdout."
+    )
+
+
+def corpus_options(f: F) -> F:
+    """Options shared by every command that scans a corpus."""
+    return _apply(
+        f,
+        [
+            click.option(
+                "--corpus",
+                type=click.Path(path_type=Path, file_okay=False),
+                required=True,
+                help="Folder of audio/text pairs (audio_N.wav/text_N.txt or N.wav/N.txt). Never modified.",
+            ),
+            click.option(
+                "--out",
+                type=click.Path(path_type=Path, file_okay=False),
+                required=True,
+                help="Output folder (created if missing; must be outside the corpus).",
+            ),
+            click.option(
+                "--edition",
+                type=click.Choice(EDITION_CHOICES),
+                default=None,
+                help="Edition profile of thresholds.  [default: basic]",
+            ),
+            click.option(
+                "--set",
+                "overrides",
+                multiple=True,
+                metavar="SECTION.KEY=VALUE",
+                help="Override a profile threshold, e.g. --set duration.max_s=12 (repeatable).",
+            ),
+            click.option(
+                "--language",
+                type=click.Choice(["CN", "EN"], case_sensitive=False),
+                default=None,
+                help="Job language: flag transcripts in another script.",
+            ),
+            click.option(
+                "--loudness/--no-loudness",
+                default=False,
+                help="Also measure integrated loudness (LUFS; needs pyloudnorm, the costly step).",
+            ),
+            click.option(
+                "--jobs",
+                type=click.IntRange(0, 256),
+                default=0,
+                show_default=True,
+                help="Worker processes for the scan (0 = one per core).",
+            ),
+            click.option(
+                "--cache-dir",
+                type=click.Path(path_type=Path, file_okay=False),
+                default=None,
+                help="Scan cache folder.  [default: $XDG_CACHE_HOME/remediate]",
+            ),
+            click.option(
+                "--no-cache", is_flag=True, help="Measure every file again; do not use the cache."
+            ),
+            json_option("the summary"),
+            click.option(
+                "--fail-on",
+                type=click.Choice(["never", "drop", "fix"]),
+                default="never",
+                show_default=True,
+                help="Exit 1 when pairs with this verdict (or worse) remain: for schedulers.",
+            ),
+        ],
+    )
+
+
+#: The keyword arguments ``api_options`` adds (popped by ``api.api_client``).
+API_OPTION_NAMES = (
+    "project_id",
+    "region",
+    "endpoint",
+    "connect_timeout",
+    "read_timeout",
+    "max_attempts",
+    "max_retry_time",
+)
+
+
+def api_options(f: F) -> F:
+    """Options shared by every command that calls the MetaStudio API."""
+    return _apply(
+        f,
+        [
+            click.option(
+                "--project-id",
+                envvar=ENV_PROJECT_ID,
+                show_envvar=True,
+                default=None,
+                help="Huawei Cloud project id of the region.",
+            ),
+            click.option(
+                "--region",
+                type=click.Choice(["cn-north-4", "cn-east-3", "ap-southeast-3"]),
+                default="cn-north-4",
+                show_default=True,
+                help="MetaStudio region (sets the endpoint).",
+            ),
+            click.option(
+                "--endpoint",
+                envvar=ENV_ENDPOINT,
+                show_envvar=True,
+                default=None,
+                metavar="URL",
+                help="API base URL, overriding --region (https; http for loopback test servers).",
+            ),
+            click.option(
+                "--connect-timeout",
+                type=click.FloatRange(0.1, 600),
+                default=10.0,
+                show_default=True,
+                help="Seconds to wait for a connection.",
+            ),
+            click.option(
+                "--read-timeout",
+                type=click.FloatRange(0.1, 3600),
+                default=60.0,
+                show_default=True,
+                help="Seconds to wait for response data.",
+            ),
+            click.option(
+                "--max-attempts",
+                type=click.IntRange(1, 20),
+                default=5,
+                show_default=True,
+                help="Attempts per call on 429/5xx, timeouts and dropped connections.",
+            ),
+            click.option(
+                "--max-retry-time",
+                type=click.FloatRange(1, 3600),
+                default=120.0,
+                show_default=True,
+                help="Seconds one call may spend retrying, in total.",
+            ),
+        ],
+    )

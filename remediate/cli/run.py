@@ -1,0 +1,153 @@
+"""The corpus commands: ``run`` (audit result + corpus) and ``scan`` (corpus alone)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from remediate.cli.api import api_client
+from remediate.cli.options import API_OPTION_NAMES, api_options, corpus_options, errors
+from remediate.cli.progress import Progress
+from remediate.errors import EXIT_FINDINGS
+
+
+def build_config(
+    *,
+    corpus: Path,
+    out: Path,
+    edition: str | None,
+    overrides: tuple[str, ...],
+    language: str | None,
+    loudness: bool,
+    jobs: int,
+    cache_dir: Path | None,
+    no_cache: bool,
+    audit_file: Path | None = None,
+    job_id: str | None = None,
+) -> Any:
+    """One :class:`~remediate.config.Config` from the ``corpus_options`` values."""
+    from remediate.config import Config
+    from remediate.profiles import DEFAULT_EDITION
+    from remediate.scan import default_cache_dir
+
+    return Config(
+        corpus=corpus,
+        out=out,
+        audit_file=audit_file,
+        edition=edition or DEFAULT_EDITION,
+        overrides=tuple(overrides),
+        language=language.upper() if language else None,
+        loudness=loudness,
+        jobs=jobs,
+        cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
+        job_id=job_id,
+    )
+
+
+def finish(result: Any, as_json: bool, fail_on: str) -> None:
+    """Render a run result and exit with the code ``--fail-on`` asks for."""
+    from remediate import columns as C
+    from remediate.cli.render import run_summary
+
+    summary = result.summary
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, default=str))
+    else:
+        click.echo(run_summary(summary, C.records(result.report)), err=True)
+    verdicts = summary["verdicts"]
+    blocking = {"never": [], "drop": [C.VERDICT_DROP], "fix": [C.VERDICT_DROP, C.VERDICT_FIX]}
+    if any(verdicts.get(v, 0) for v in blocking[fail_on]):
+        sys.exit(EXIT_FINDINGS)
+
+
+@click.command("run")
+@click.option(
+    "--audit-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Saved ShowJobAuditResult response (JSON).",
+)
+@click.option(
+    "--job-id",
+    default=None,
+    help="Fetch the audit result of this job from MetaStudio instead (edition from its type).",
+)
+@corpus_options
+@api_options
+def run_command(
+    audit_file: Path | None, job_id: str | None, as_json: bool, fail_on: str, **opts: Any
+) -> None:
+    """Run the main job: audit result + corpus → report, findings, manifest, summary.
+
+    Writes into --out: audit-result.json (the audit as read, byte for byte),
+    audit_errors.parquet, findings.parquet, measurements.parquet, report.parquet,
+    manifest.csv (the pairs to resubmit) and summary.json. A table goes to stderr;
+    with --json the summary goes to stdout. Exits 0 when the run completed, whatever
+    it found (see --fail-on).
+
+    With --job-id the audit result is fetched from MetaStudio (see `remediate fetch`;
+    job.json, fetch.json and any attachment are added to --out); --edition defaults
+    from the job's type and --language from the job's language.
+
+    Example:
+
+    \b
+        remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123
+        remediate run --job-id 1234abcd --corpus corpus/ --out out/job-1234
+    """
+    from remediate import pipeline
+
+    if audit_file is not None and job_id is not None:
+        raise click.UsageError("give either --audit-file or --job-id, not both")
+    if audit_file is None and job_id is None:
+        raise click.UsageError("give the audit result with --audit-file FILE or --job-id ID")
+    progress = Progress("Scanning", enabled=True)
+    with errors():
+        try:
+            if job_id is not None:
+                from remediate import fetch
+
+                edition_given = opts["edition"] is not None
+                with api_client(opts) as client:
+                    config = build_config(job_id=job_id, **opts)
+                    result, outcome = fetch.run_job(
+                        client, config, job_id, edition_given=edition_given, progress=progress
+                    )
+                for warning in outcome.warnings:
+                    click.echo(f"Warning: {warning}", err=True)
+            else:
+                for name in API_OPTION_NAMES:
+                    opts.pop(name)
+                config = build_config(audit_file=audit_file, **opts)
+                result = pipeline.run(config, progress=progress)
+        finally:
+            progress.close()
+    finish(result, as_json, fail_on)
+
+
+@click.command("scan")
+@corpus_options
+def scan_command(as_json: bool, fail_on: str, **opts: Any) -> None:
+    """Check a corpus without an audit result (the corpus stages alone).
+
+    Writes findings.parquet, measurements.parquet, report.parquet, manifest.csv and
+    summary.json into --out. Use it before the first upload, or after fixing.
+
+    Example:
+
+    \b
+        remediate scan --corpus corpus/ --out out/precheck --edition middle
+    """
+    from remediate import pipeline
+
+    progress = Progress("Scanning", enabled=True)
+    with errors():
+        try:
+            result = pipeline.scan(build_config(**opts), progress=progress)
+        finally:
+            progress.close()
+    finish(result, as_json, fail_on)
