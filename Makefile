@@ -46,8 +46,10 @@ typecheck: $(STAMP)
 notebooks: $(STAMP)  ## Execute every notebook (outputs are not saved)
 	cd notebooks && ../$(BIN)/jupyter-execute *.ipynb
 
-bench: $(STAMP)  ## Benchmark the scan on a generated 2,000-clip corpus (ratios vs raw decode)
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python bench/bench_scan.py
+bench: $(STAMP)  ## Run every benchmark in bench/ (ratios against baselines measured in the same run)
+	@status=0; for b in bench/bench_*.py; do \
+		echo "== $$b"; OPENBLAS_NUM_THREADS=1 $(BIN)/python $$b || status=1; echo; \
+	done; exit $$status
 
 check: lint test  ## lint + tests
 
