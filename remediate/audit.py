@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from remediate import columns as C
+from remediate import safetext
 from remediate.errors import AuditFileError
 
 #: ``audit_time`` at or above this is taken as epoch milliseconds, below as seconds
@@ -91,7 +92,7 @@ def parse_audit_result(
     if not text.strip():
         raise AuditFileError(f"{source}: the file is empty")
     try:
-        doc = json.loads(text, parse_constant=_reject_constant)
+        doc = safetext.loads(text)
     except json.JSONDecodeError as exc:
         raise AuditFileError(
             f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"

@@ -360,3 +360,15 @@ def test_empty_audit_frame_has_the_contract_shape() -> None:
 def test_deeply_nested_json_is_an_audit_file_error() -> None:
     with pytest.raises(AuditFileError, match="nested too deeply"):
         parse_audit_result(b"[" * 100_000 + b"]" * 100_000)
+
+
+def test_lone_surrogates_in_any_audit_string_become_replacement_characters() -> None:
+    raw = (
+        b'{"system_audit_result": {"errors": [{"audio_name": "audio_\\ud800.wav", '
+        b'"text_name": "t\\udfff.txt", "error_code": "MSS.\\ud83d", "error_message": "m\\udc00"}]},'
+        b' "admin_audit_result": {"message": "\\ud800admin", "attachment_name": "\\udbff.pdf"}}'
+    )
+    frame = parse_audit_result(raw)
+    values = [v for col in frame.columns for v in frame[col] if isinstance(v, str)]
+    assert all(v.encode("utf-8") for v in values)  # every string is writable as UTF-8
+    assert "audio_\ufffd.wav" in values and "\ufffdadmin" in values and "m\ufffd" in values

@@ -59,6 +59,7 @@ from remediate.metastudio.models import (
     parse_audit_result,
     parse_job,
 )
+from remediate.safetext import Redactor
 
 DEFAULT_REGION = "cn-north-4"
 #: Regions with a MetaStudio endpoint (reference §7).
@@ -370,10 +371,7 @@ class MetaStudioClient:
             )
         self.settings = settings
         self.endpoint = check_endpoint(settings.endpoint)
-        # Longest first, so a secret containing another is replaced whole.
-        self._secrets = tuple(
-            sorted({s for s in (*credentials.secrets(), *redact) if s}, key=len, reverse=True)
-        )
+        self._redact = Redactor((*credentials.secrets(), *redact))
         self._credential_kind = credentials.kind
         self._temporary = isinstance(credentials, AkSkCredentials) and bool(
             credentials.security_token
@@ -413,11 +411,13 @@ class MetaStudioClient:
     # -- safety ----------------------------------------------------------------
 
     def scrub(self, text: str) -> str:
-        """Replace every secret in ``text`` with ``***`` (server text is never trusted)."""
-        for secret in self._secrets:
-            if secret:
-                text = text.replace(secret, "***")
-        return text
+        """Replace every secret and ``Authorization``-shaped text in ``text`` with ``***``
+        (server text is never trusted)."""
+        return self._redact(text)
+
+    def _request_id(self, raw: str | None) -> str | None:
+        """A server-supplied request id as it may be stored and shown: scrubbed, then cut."""
+        return _one_line(self._redact(raw), 80) if raw else None
 
     def _path(self, suffix: str) -> str:
         project = quote(self.settings.project_id, safe="")
@@ -464,7 +464,10 @@ class MetaStudioClient:
             retry_after: float | None = None
             try:
                 with self._http.stream("GET", url, timeout=self._timeout(remaining)) as resp:
-                    content = self._read_capped(resp, self.settings.max_response_bytes)
+                    # Scrubbed before anything reads it: a server may echo our credentials.
+                    content = self._redact.body(
+                        self._read_capped(resp, self.settings.max_response_bytes)
+                    )
                     status = resp.status_code
                     headers = resp.headers
             except _TooLarge as exc:
@@ -478,7 +481,7 @@ class MetaStudioClient:
             except httpx.TransportError as exc:
                 failure = f"connection failed ({type(exc).__name__})"
             else:
-                request_id = headers.get("X-Request-Id")
+                request_id = self._request_id(headers.get("X-Request-Id"))
                 if 200 <= status < 300:
                     received = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
                     return ApiResponse(operation, status, request_id, url, content, received)
@@ -523,15 +526,15 @@ class MetaStudioClient:
             code = _one_line(raw_code, 40) if isinstance(raw_code, str) and raw_code else None
             msg = _one_line(raw_msg) if isinstance(raw_msg, str) and raw_msg else None
             rid = doc.get("request_id")
-            body_request_id = rid if isinstance(rid, str) else None
-        request_id = headers.get("X-Request-Id") or body_request_id
+            body_request_id = self._request_id(rid) if isinstance(rid, str) else None
+        request_id = self._request_id(headers.get("X-Request-Id")) or body_request_id
         detail = f"HTTP {status}"
         if code:
             detail += f" {code}"
         if msg:
             detail += f": {msg}"
         if request_id:
-            detail += f" (request id {_one_line(request_id, 80)})"
+            detail += f" (request id {request_id})"
         hint = ERROR_HINTS.get(code or "")
         if status in (401, 403):
             if self._credential_kind == "IAM token":

@@ -8,12 +8,12 @@ optional in the official SDK). A body of the wrong shape is an ApiResponseError.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from remediate import safetext
 from remediate.errors import ApiResponseError
 
 
@@ -246,14 +246,10 @@ def parse_job(doc: Mapping[str, Any], operation: str = "ShowVoiceTrainingJob") -
     )
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def decode_json_object(content: bytes, operation: str) -> dict[str, Any]:
     """Decode a response body that must be one JSON object, or raise ApiResponseError."""
     try:
-        doc = json.loads(content.decode("utf-8-sig"), parse_constant=_reject_constant)
+        doc = safetext.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ApiResponseError(
             f"{operation}: the response is not JSON ({len(content)} bytes)",
