@@ -115,6 +115,17 @@ def _single_threaded_env() -> Iterator[None]:
                 os.environ[k] = v
 
 
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """The process pool every parallel stage uses (scan, duplicate hashes, fix): fork on
+    Linux, BLAS pinned to one thread per worker."""
+    with _single_threaded_env():
+        with ProcessPoolExecutor(
+            workers, mp_context=_pool_context(), initializer=_init_worker
+        ) as pool:
+            yield pool
+
+
 # --- cache -----------------------------------------------------------------------------
 
 
@@ -243,11 +254,9 @@ def measure(
         done = _collect(texts, text_todo, results, cache, done, len(items), progress)
         if workers > 1:
             chunk = max(1, min(32, len(work) // (workers * 8)))
-            with _single_threaded_env():
-                ctx = _pool_context()
-                with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker) as pool:
-                    stream: Iterator[dict[str, Any]] = pool.map(_work, work, chunksize=chunk)
-                    done = _collect(stream, audio_todo, results, cache, done, len(items), progress)
+            with worker_pool(workers) as pool:
+                stream: Iterator[dict[str, Any]] = pool.map(_work, work, chunksize=chunk)
+                done = _collect(stream, audio_todo, results, cache, done, len(items), progress)
         else:
             done = _collect(
                 map(_work, work), audio_todo, results, cache, done, len(items), progress
@@ -296,11 +305,8 @@ def _confirm_duplicates(
         return
     paths = [path for path, _ in todo]
     if workers > 1 and len(todo) >= POOL_MIN_FILES:
-        with _single_threaded_env():
-            with ProcessPoolExecutor(
-                min(workers, len(todo)), mp_context=_pool_context(), initializer=_init_worker
-            ) as pool:
-                digests = list(pool.map(_samples_sha256, paths, chunksize=8))
+        with worker_pool(min(workers, len(todo))) as pool:
+            digests = list(pool.map(_samples_sha256, paths, chunksize=8))
     else:
         digests = [_samples_sha256(path) for path in paths]
     cache = _Cache(cache_dir)

@@ -541,3 +541,28 @@ def test_dest_rules(tmp_path: Path, sample_dataset: Path) -> None:
     with pytest.raises(FixError, match="not made by"):
         fixes.check_dest(foreign, sample_dataset, run)
     fixes.check_dest(tmp_path / "new", sample_dataset, run)  # fine: does not exist yet
+
+
+def test_fix_on_the_pool_writes_the_same_bytes_as_one_process(
+    sample_fix: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from remediate import scan as scan_mod
+
+    monkeypatch.setattr(scan_mod, "POOL_MIN_FILES", 1)  # the sample has fewer pairs than that
+    results = {}
+    for jobs in (1, 2):
+        dest = tmp_path / f"jobs{jobs}"
+        results[jobs] = fixes.fix(
+            fixes.FixOptions(
+                run_dir=sample_fix["run_dir"],
+                dest=dest,
+                rename_for_edition=True,
+                make_zip=True,
+                normalize_loudness=True,
+                jobs=jobs,
+            )
+        )
+    assert tree_hashes(tmp_path / "jobs1" / "corpus") == tree_hashes(tmp_path / "jobs2" / "corpus")
+    assert sha(tmp_path / "jobs1" / "package.zip") == sha(tmp_path / "jobs2" / "package.zip")
+    pd.testing.assert_frame_equal(results[1].fixes, results[2].fixes)
+    assert len(results[1].fixes) > 0  # loudness normalisation touched every resubmitted clip

@@ -44,6 +44,13 @@ from remediate.errors import EXIT_FINDINGS
     is_flag=True,
     help="Exit 1 when the pairs written differ from the edition's required count.",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(0, 256),
+    default=0,
+    show_default=True,
+    help="Worker processes for the repairs and the re-check (0 = one per core).",
+)
 @json_option("the summary (or plan)")
 def fix_command(
     run_dir: Path,
@@ -53,6 +60,7 @@ def fix_command(
     make_zip: bool,
     normalize_loudness: bool,
     fail_on_count: bool,
+    jobs: int,
     as_json: bool,
 ) -> None:
     """Write a fixed copy of the corpus (and a zip to resubmit) from a run's verdicts.
@@ -80,6 +88,7 @@ def fix_command(
         rename_for_edition=rename_for_edition,
         make_zip=make_zip,
         normalize_loudness=normalize_loudness,
+        jobs=jobs,
     )
     with errors():
         result = fixes.fix(options)

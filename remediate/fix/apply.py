@@ -270,41 +270,76 @@ def apply_plan(
     out_corpus: Path,
     profile: Profile,
     settings: ProbeSettings,
+    jobs: int = 1,
 ) -> ApplyResult:
     """Execute ``plan`` reading from ``corpus`` and writing under ``out_corpus`` with the
     same relative names. A pair whose source changed since the run (audio sha256), or
     that cannot be decoded or processed, is not written and comes back in ``failed``.
+
+    Pairs are independent, so with ``jobs`` > 1 (0 = one per core) they are repaired on a
+    process pool like the scan; results are gathered in plan order, and each pair's dither
+    is seeded from its id and source hash, so the bytes equal a one-process run's.
     Raises OutputError when the output cannot be written."""
+    from remediate.scan import POOL_MIN_FILES, worker_pool
+
     facts = {r[C.PAIR_ID]: r for r in C.records(measurements)}
-    logs: list[dict[str, Any]] = []
-    written: dict[str, tuple[str, str]] = {}
-    failed: dict[str, str] = {}
+    tasks: list[_PairTask] = []
     for pid, group in plan.groupby(C.PAIR_ID, sort=False):
-        pid = str(pid)
         actions = [
             (str(a), str(c), json.loads(p))
             for a, c, p in zip(group[ACTION], group[C.CHECK], group[PARAMETERS], strict=True)
         ]
-        if any(a == DROP for a, _, _ in actions):
+        if not any(a == DROP for a, _, _ in actions):
+            tasks.append(
+                (str(pid), actions, facts[str(pid)], corpus, out_corpus, profile, settings)
+            )
+    workers = min(jobs or (os.cpu_count() or 1), len(tasks))
+    if workers > 1 and len(tasks) >= POOL_MIN_FILES:
+        with worker_pool(workers) as pool:
+            outcomes = list(
+                pool.map(_apply_task, tasks, chunksize=max(1, len(tasks) // (workers * 8)))
+            )
+    else:
+        outcomes = [_apply_task(task) for task in tasks]
+    logs: list[dict[str, Any]] = []
+    written: dict[str, tuple[str, str]] = {}
+    failed: dict[str, str] = {}
+    for task, (rows, failure, os_error) in zip(tasks, outcomes, strict=True):
+        pid, m = task[0], task[2]
+        if os_error is not None:
+            raise OutputError(f"cannot write fixed pair {pid}: {os_error}")
+        if failure is not None:
+            failed[pid] = failure
             continue
-        m = facts[pid]
-        audio_name, text_name = str(m[C.AUDIO_NAME]), str(m[C.TEXT_NAME])
-        try:
-            rows = _apply_pair(pid, actions, m, corpus, out_corpus, profile, settings)
-        except (ValueError, UnicodeDecodeError, LookupError) as exc:
-            failed[pid] = f"fix failed: {exc}"
-            _remove(out_corpus, audio_name, text_name)
-            continue
-        except _SourceChanged as exc:
-            failed[pid] = str(exc)
-            _remove(out_corpus, audio_name, text_name)
-            continue
-        except OSError as exc:
-            raise OutputError(f"cannot write fixed pair {pid}: {exc.strerror or exc}") from None
         logs.extend({C.PAIR_ID: pid, **row} for row in rows)
-        written[pid] = (audio_name, text_name)
+        written[pid] = (str(m[C.AUDIO_NAME]), str(m[C.TEXT_NAME]))
     fixes = pd.DataFrame(logs, columns=FIX_COLUMNS).astype("str")
     return ApplyResult(fixes.reset_index(drop=True), written, failed)
+
+
+#: One pair's work: (pair id, actions, its measurements, corpus, out corpus, profile, settings).
+_PairTask = tuple[
+    str, list[tuple[str, str, dict[str, Any]]], dict[str, Any], Path, Path, Profile, ProbeSettings
+]
+
+
+def _apply_task(task: _PairTask) -> tuple[list[dict[str, Any]], str | None, str | None]:
+    """Repair one pair (in a worker or in-process): (log rows, why it failed, OS error).
+
+    Failures come back as values rather than exceptions so a pool never has to pickle
+    one, and the parent decides in plan order."""
+    pid, actions, m, corpus, out_corpus, profile, settings = task
+    audio_name, text_name = str(m[C.AUDIO_NAME]), str(m[C.TEXT_NAME])
+    try:
+        return _apply_pair(pid, actions, m, corpus, out_corpus, profile, settings), None, None
+    except (ValueError, UnicodeDecodeError, LookupError) as exc:
+        _remove(out_corpus, audio_name, text_name)
+        return [], f"fix failed: {exc}", None
+    except _SourceChanged as exc:
+        _remove(out_corpus, audio_name, text_name)
+        return [], str(exc), None
+    except OSError as exc:
+        return [], None, str(exc.strerror or exc)
 
 
 class _SourceChanged(Exception):
@@ -387,6 +422,7 @@ class FixOptions:
     rename_for_edition: name pairs ``0.wav``/``0.txt``... in natural pair order.
     make_zip: also build ``package.zip`` (flat: only the pairs at the root).
     normalize_loudness: normalise every resubmitted clip to the profile's target LUFS.
+    jobs: worker processes for the repairs and the re-check (0 = one per core).
     """
 
     run_dir: Path
@@ -395,6 +431,7 @@ class FixOptions:
     rename_for_edition: bool = False
     make_zip: bool = False
     normalize_loudness: bool = False
+    jobs: int = 0
 
 
 @dataclass(frozen=True)
@@ -561,8 +598,10 @@ def _build(
 
     out_corpus = tmp / CORPUS_DIR
     out_corpus.mkdir()
-    applied = apply_plan(plan, run.measurements, run.corpus, out_corpus, profile, settings)
-    recheck, unresolved = _recheck(out_corpus, run, applied.written)
+    applied = apply_plan(
+        plan, run.measurements, run.corpus, out_corpus, profile, settings, jobs=options.jobs
+    )
+    recheck, unresolved = _recheck(out_corpus, run, applied.written, options.jobs)
     for pid in unresolved:
         _remove(out_corpus, *applied.written.pop(pid))
     kept = {pid: names for pid, names in applied.written.items()}
@@ -603,7 +642,7 @@ def _build(
 
 
 def _recheck(
-    out_corpus: Path, run: RunDir, written: dict[str, tuple[str, str]]
+    out_corpus: Path, run: RunDir, written: dict[str, tuple[str, str]], jobs: int = 0
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Scan the fixed tree with the same profile; pairs with error findings are unresolved."""
     from remediate.audit import empty_audit_frame
@@ -617,6 +656,7 @@ def _recheck(
         overrides=run.overrides,
         language=run.language,
         cache_dir=None,
+        jobs=jobs,
     )
     result = analyse(config, empty_audit_frame())
     errors = result.findings[result.findings[C.SEVERITY] == C.SEVERITY_ERROR]
