@@ -6,12 +6,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT := out/demo
-CONFIG ?= remediate.toml
 
-.PHONY: install demo test lint fmt typecheck notebooks bench check clean help remediate-failed history
+.PHONY: install demo test lint fmt typecheck notebooks bench check clean help
 
 help:  ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 install: $(STAMP)  ## Create .venv with the package and the dev tools
 
@@ -22,12 +21,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-demo: $(STAMP)  ## Run the main job on sample_dataset/ into out/demo/, then fix and package into out/demo-fixed/
+demo: $(STAMP)  ## Run the main job on sample_dataset/ into out/demo/, fix into out/demo-fixed/, write out/demo/report.html
 	$(BIN)/remediate run --audit-file sample_dataset/audit-result.json \
 		--corpus sample_dataset --out $(DEMO_OUT)
 	$(BIN)/remediate fix --run-dir $(DEMO_OUT) --dest $(DEMO_OUT)-fixed --rename-for-edition --zip
-	@echo "Report in $(DEMO_OUT)/ (report.parquet, findings.parquet, manifest.csv, summary.json);"
-	@echo "fixed corpus and package.zip in $(DEMO_OUT)-fixed/."
+	$(BIN)/remediate report --run-dir $(DEMO_OUT)
+	@echo "Report in $(DEMO_OUT)/ (report.html to open in a browser; report.parquet, findings.parquet,"
+	@echo "manifest.csv, summary.json); fixed corpus and package.zip in $(DEMO_OUT)-fixed/."
 
 test: $(STAMP)  ## Run the whole test suite (includes the notebook and the real HTTP server tests)
 	$(BIN)/python -m pytest
@@ -51,16 +51,6 @@ bench: $(STAMP)  ## Run every benchmark in bench/ (ratios against baselines meas
 	@status=0; for b in bench/bench_*.py; do \
 		echo "== $$b"; OPENBLAS_NUM_THREADS=1 $(BIN)/python $$b || status=1; echo; \
 	done; exit $$status
-
-remediate-failed: $(STAMP)  ## Remediate every job in AUDIT_FAILED mapped in the project file (CONFIG=remediate.toml, BATCH_ARGS="--dry-run")
-	@# 12 (nothing to do) is success here; make reports any other code as "Error N" and exits 2,
-	@# so a scheduler that acts on the exact code calls .venv/bin/remediate batch itself.
-	@rc=0; $(BIN)/remediate batch --config $(CONFIG) $(BATCH_ARGS) || rc=$$?; \
-		test $$rc -eq 0 -o $$rc -eq 12 || exit $$rc
-
-history: $(STAMP)  ## One job's audit rounds and what changed: make history JOB=<job_id>
-	@test -n "$(JOB)" || { echo "usage: make history JOB=<job_id> [CONFIG=remediate.toml]" >&2; exit 2; }
-	$(BIN)/remediate history --config $(CONFIG) --job-id $(JOB)
 
 check: lint test  ## lint + tests
 

@@ -12,6 +12,7 @@ import click
 from remediate.cli.api import api_client
 from remediate.cli.options import API_OPTION_NAMES, api_options, corpus_options, errors
 from remediate.cli.progress import Progress
+from remediate.cli.report import write_html
 from remediate.errors import EXIT_FINDINGS
 
 
@@ -48,8 +49,16 @@ def build_config(
     )
 
 
-def finish(result: Any, as_json: bool, fail_on: str) -> None:
-    """Render a run result and exit with the code ``--fail-on`` asks for."""
+html_option = click.option(
+    "--html",
+    is_flag=True,
+    help="Also write OUT/report.html to read and listen to (as `remediate report`).",
+)
+
+
+def finish(result: Any, as_json: bool, fail_on: str, html: bool = False) -> None:
+    """Render a run result (and its HTML report when asked) and exit with the code
+    ``--fail-on`` asks for."""
     from remediate import columns as C
     from remediate.cli.render import run_summary
 
@@ -58,6 +67,9 @@ def finish(result: Any, as_json: bool, fail_on: str) -> None:
         click.echo(json.dumps(summary, ensure_ascii=False, default=str))
     else:
         click.echo(run_summary(summary, C.records(result.report)), err=True)
+    if html:
+        with errors():
+            write_html(result.config.out, None, "auto")
     verdicts = summary["verdicts"]
     blocking = {"never": [], "drop": [C.VERDICT_DROP], "fix": [C.VERDICT_DROP, C.VERDICT_FIX]}
     if any(verdicts.get(v, 0) for v in blocking[fail_on]):
@@ -77,15 +89,22 @@ def finish(result: Any, as_json: bool, fail_on: str) -> None:
     help="Fetch the audit result of this job from MetaStudio instead (edition from its type).",
 )
 @corpus_options
+@html_option
 @api_options
 def run_command(
-    audit_file: Path | None, job_id: str | None, as_json: bool, fail_on: str, **opts: Any
+    audit_file: Path | None,
+    job_id: str | None,
+    as_json: bool,
+    fail_on: str,
+    html: bool,
+    **opts: Any,
 ) -> None:
     """Run the main job: audit result + corpus → report, findings, manifest, summary.
 
     Writes into --out: audit-result.json (the audit as read, byte for byte),
     audit_errors.parquet, findings.parquet, measurements.parquet, report.parquet,
-    manifest.csv (the pairs to resubmit) and summary.json. A table goes to stderr;
+    manifest.csv (the pairs to resubmit) and summary.json (and report.html with
+    --html). A table goes to stderr;
     with --json the summary goes to stdout. Exits 0 when the run completed, whatever
     it found (see --fail-on).
 
@@ -96,7 +115,7 @@ def run_command(
     Example:
 
     \b
-        remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123
+        remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123 --html
         remediate run --job-id 1234abcd --corpus corpus/ --out out/job-1234
     """
     from remediate import pipeline
@@ -126,16 +145,18 @@ def run_command(
                 result = pipeline.run(config, progress=progress)
         finally:
             progress.close()
-    finish(result, as_json, fail_on)
+    finish(result, as_json, fail_on, html)
 
 
 @click.command("scan")
 @corpus_options
-def scan_command(as_json: bool, fail_on: str, **opts: Any) -> None:
+@html_option
+def scan_command(as_json: bool, fail_on: str, html: bool, **opts: Any) -> None:
     """Check a corpus without an audit result (the corpus stages alone).
 
     Writes findings.parquet, measurements.parquet, report.parquet, manifest.csv and
-    summary.json into --out. Use it before the first upload, or after fixing.
+    summary.json (and report.html with --html) into --out. Use it before the first
+    upload, or after fixing.
 
     Example:
 
@@ -150,4 +171,4 @@ def scan_command(as_json: bool, fail_on: str, **opts: Any) -> None:
             result = pipeline.scan(build_config(**opts), progress=progress)
         finally:
             progress.close()
-    finish(result, as_json, fail_on)
+    finish(result, as_json, fail_on, html)

@@ -1,0 +1,200 @@
+"""Read a run folder, make the players and pictures, render the template, write atomically."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any, Final
+
+import pandas as pd
+
+from remediate import columns as C
+from remediate.errors import ConfigError
+from remediate.html import media
+from remediate.html.model import FixData, Media, RunData, attention_ids, build_view
+from remediate.report import write_text
+
+REPORT_HTML: Final = "report.html"
+#: The re-record list written by the run when it has one (else: the dropped pairs).
+RERECORD_CSV: Final = "rerecord.csv"
+#: ``remediate fix`` records the run folder it was made from under this key.
+FIX_RUN_DIR: Final = "run_dir"
+#: Where ``remediate run`` suggests the fix to go: ``<run folder>-fixed``.
+FIX_SUFFIX: Final = "-fixed"
+
+#: Called with (done, total) while pictures and players are made.
+MediaProgress = Callable[[int, int], None]
+
+
+def _read_fix(fix_dir: Path, run_dir: Path, explicit: bool) -> FixData | None:
+    from remediate.fix.apply import DROPPED, FIX_MARKER, FIXES, MANIFEST, SUMMARY
+
+    if not (fix_dir / FIX_MARKER).is_file() or not (fix_dir / SUMMARY).is_file():
+        if explicit:
+            raise ConfigError(f"{fix_dir} is not a folder written by `remediate fix`")
+        return None
+    try:
+        summary = json.loads((fix_dir / SUMMARY).read_text(encoding="utf-8"))
+        made_from = Path(str(summary.get(FIX_RUN_DIR, "")))
+        if not explicit and made_from.resolve() != run_dir.resolve():
+            return None  # a folder beside the run, made from another run
+        return FixData(
+            summary,
+            pd.read_parquet(fix_dir / FIXES),
+            pd.read_csv(fix_dir / MANIFEST, dtype="str", keep_default_na=False),
+            pd.read_csv(fix_dir / DROPPED, dtype="str", keep_default_na=False),
+        )
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the fix folder {fix_dir}: {exc}") from None
+
+
+def read_run(run_dir: Path, fix_dir: Path | None = None) -> tuple[RunData, Path, Path | None]:
+    """The tables of a run folder (and of its fix folder), the corpus root and the fix folder.
+
+    ``fix_dir`` defaults to ``<run_dir>-fixed`` when that folder was made from this run
+    (an explicit one is trusted: run folders get moved). Raises FixError when ``run_dir``
+    is not a complete run folder (as ``remediate fix`` does) and ConfigError when an
+    explicit ``fix_dir`` was not written by ``remediate fix``.
+    """
+    from remediate.fix.apply import CORPUS_DIR, read_run_dir
+
+    run = read_run_dir(run_dir)
+    audit_path = run_dir / "audit_errors.parquet"
+    audit = pd.read_parquet(audit_path) if audit_path.is_file() else None
+    rerecord: list[str] | None = None
+    if (run_dir / RERECORD_CSV).is_file():
+        frame = pd.read_csv(run_dir / RERECORD_CSV, dtype="str", keep_default_na=False)
+        if C.PAIR_ID in frame.columns:
+            rerecord = [str(x) for x in frame[C.PAIR_ID]]
+    explicit = fix_dir is not None
+    candidate = fix_dir or run_dir.with_name(run_dir.resolve().name + FIX_SUFFIX)
+    fix = _read_fix(candidate, run_dir, explicit) if candidate.is_dir() or explicit else None
+    data = RunData(run.summary, run.report, run.findings, run.measurements, audit, rerecord, fix)
+    return data, run.corpus, (candidate / CORPUS_DIR) if fix is not None else None
+
+
+def _fixed_paths(data: RunData, fixed_corpus: Path | None) -> dict[str, Path]:
+    """pair_id → fixed audio file, for pairs the fix changed (not merely copied)."""
+    if data.fix is None or fixed_corpus is None:
+        return {}
+    from remediate.fix.apply import ORIGINAL_AUDIO_NAME
+
+    changed = {str(p) for p in data.fix.fixes[C.PAIR_ID]}
+    by_original = {
+        str(r[ORIGINAL_AUDIO_NAME]): str(r[C.AUDIO_NAME]) for r in C.records(data.fix.manifest)
+    }
+    out = {}
+    for r in C.records(data.report):
+        pid, name = r[C.PAIR_ID], r[C.AUDIO_NAME]
+        if isinstance(pid, str) and pid in changed and isinstance(name, str):
+            if name in by_original:
+                out[pid] = fixed_corpus / by_original[name]
+    return out
+
+
+def make_media(
+    data: RunData,
+    corpus: Path,
+    fixed_corpus: Path | None,
+    report_dir: Path,
+    mode: media.AudioMode = "auto",
+    progress: MediaProgress | None = None,
+) -> Media:
+    """Players and pictures for every pair that needs attention (and fixed pairs' after)."""
+    facts = {str(r[C.PAIR_ID]): r for r in C.records(data.measurements)}
+    wanted = attention_ids(data.report)
+    sources: dict[str, Path] = {}
+    for pid in wanted:
+        name = facts.get(pid, {}).get(C.AUDIO_NAME)
+        if isinstance(name, str):
+            sources[pid] = corpus / name
+    fixed = _fixed_paths(data, fixed_corpus)
+    sizes = [p.stat().st_size for p in [*sources.values(), *fixed.values()] if p.is_file()]
+    embed = media.choose_embed(mode, sizes)
+    players: dict[str, media.Player] = {}
+    after: dict[str, media.Player] = {}
+    pictures: dict[str, tuple[str | None, str]] = {}
+    total = len(wanted) + len(fixed)
+    for n, pid in enumerate(wanted, start=1):
+        m = facts.get(pid, {})
+        path = sources.get(pid)
+        if path is None:
+            players[pid] = media.Player(None, "no audio file")
+            pictures[pid] = (None, "no audio file")
+        else:
+            plain = m.get(C.CONTAINER) == "wav" and m.get(C.SUBTYPE) == "PCM_16"
+            players[pid] = media.player(path, report_dir, embed=embed, plain_pcm16=plain)
+            duration = m.get(C.DURATION_S)
+            pictures[pid] = media.picture_uri(path, duration if _finite(duration) else None)
+        if progress:
+            progress(n, total)
+    for n, (pid, path) in enumerate(fixed.items(), start=len(wanted) + 1):
+        after[pid] = media.player(path, report_dir, embed=embed, plain_pcm16=True)
+        if progress:
+            progress(n, total)
+    return Media(players, pictures, after, _audio_rule(embed, mode, sum(sizes)))
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and value == value
+
+
+def _audio_rule(embed: bool, mode: str, size: int) -> str:
+    limit = media.EMBED_LIMIT_BYTES / (1 << 20)
+    mib = size / (1 << 20)
+    if embed:
+        why = "asked for" if mode == "embed" else f"at most {limit:.0f} MiB"
+        return (
+            f"The {mib:.1f} MiB of audio of the pairs below is inside this file ({why}): "
+            "it plays anywhere, even after the file is moved or mailed."
+        )
+    why = "asked for" if mode == "link" else f"more than {limit:.0f} MiB"
+    return (
+        f"The players link to the {mib:.1f} MiB of audio files in the corpus ({why}) by a "
+        "relative path: keep this file where it is, next to the corpus, or the players stay "
+        "silent. Pictures are always inside the file."
+    )
+
+
+def render(view: dict[str, Any]) -> str:
+    """The HTML text of a view (Jinja2, autoescaped: corpus and audit text is escaped)."""
+    import jinja2
+    import markupsafe
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("remediate.html", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    assets = resources.files("remediate.html") / "templates"
+    css, js = ((assets / name).read_text(encoding="utf-8") for name in ("report.css", "report.js"))
+    page = env.get_template("report.html.j2")
+    return page.render(**view, css=markupsafe.Markup(css), js=markupsafe.Markup(js))
+
+
+def write_report(
+    run_dir: Path,
+    *,
+    fix_dir: Path | None = None,
+    audio: media.AudioMode = "auto",
+    progress: MediaProgress | None = None,
+) -> Path:
+    """Write ``run_dir/report.html`` (atomically) and return its path.
+
+    Raises FixError for an incomplete run folder, ConfigError for a ``fix_dir`` not made
+    from this run, OutputError when the file cannot be written.
+    """
+    data, corpus, fixed_corpus = read_run(run_dir, fix_dir)
+    made = make_media(data, corpus, fixed_corpus, run_dir, audio, progress)
+    html = render(build_view(data, made))
+    target = run_dir / REPORT_HTML
+
+    def writer(fh: IO[str]) -> None:
+        fh.write(html)
+
+    write_text(target, writer)
+    return target
