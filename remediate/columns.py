@@ -135,8 +135,10 @@ VALUE: Final = "value"
 THRESHOLD: Final = "threshold"
 FIXABLE: Final = "fixable"
 MESSAGE: Final = "message"
+#: The severity band that fired for a graded check, e.g. ``error < 2`` (null otherwise).
+BAND: Final = "band"
 
-FINDING_COLUMNS: Final = [PAIR_ID, CHECK, SEVERITY, VALUE, THRESHOLD, FIXABLE, MESSAGE]
+FINDING_COLUMNS: Final = [PAIR_ID, CHECK, SEVERITY, VALUE, THRESHOLD, FIXABLE, MESSAGE, BAND]
 
 SEVERITY_ERROR: Final = "error"
 SEVERITY_WARNING: Final = "warning"

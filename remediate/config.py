@@ -23,6 +23,8 @@ class Config:
     jobs: worker processes for the scan (0 = one per core).
     cache_dir: scan cache folder; None disables caching.
     job_id: the MetaStudio job the audit belongs to, when known.
+    skip_checks: check codes not to run (``--skip``).
+    only_checks: when given, the only check codes to run (``--only``).
     """
 
     corpus: Path
@@ -35,3 +37,5 @@ class Config:
     jobs: int = 0
     cache_dir: Path | None = None
     job_id: str | None = None
+    skip_checks: tuple[str, ...] = field(default=())
+    only_checks: tuple[str, ...] = field(default=())

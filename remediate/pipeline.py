@@ -117,7 +117,15 @@ def analyse(
         ScanOptions(jobs=config.jobs, cache_dir=config.cache_dir),
         progress,
     )
-    findings = run_checks(pairs, measurements, profile, listing.other_files, listing.bad_names)
+    findings = run_checks(
+        pairs,
+        measurements,
+        profile,
+        listing.other_files,
+        listing.bad_names,
+        skip=config.skip_checks,
+        only=config.only_checks,
+    )
     matches = match_audit(audit, pairs)
     report = decide(pairs, measurements, findings, audit, matches)
     manifest = manifest_frame(report)
@@ -158,6 +166,8 @@ def _metadata(config: Config, audit_source: str | None, created: str) -> dict[st
         "overrides": list(config.overrides),
         "language": config.language,
         "loudness": config.loudness,
+        "skip_checks": list(config.skip_checks),
+        "only_checks": list(config.only_checks),
     }
 
 

@@ -52,6 +52,7 @@ FINDINGS_SCHEMA = pa.schema(
         (C.THRESHOLD, pa.float64()),
         (C.FIXABLE, pa.bool_()),
         (C.MESSAGE, _STR),
+        (C.BAND, _STR),
     ]
 )
 REPORT_SCHEMA = pa.schema(

@@ -264,6 +264,7 @@ def test_findings_contract(result: pipeline.RunResult) -> None:
         "threshold",
         "fixable",
         "message",
+        "band",
     ]
     assert set(df[C.SEVERITY]) <= set(C.SEVERITIES)
     assert df[C.FIXABLE].dtype == bool

@@ -12,23 +12,24 @@ from remediate.cli.options import EDITION_CHOICES, errors, json_option
 @click.command("checks")
 @json_option("the list")
 def checks_command(as_json: bool) -> None:
-    """List every check code with its usual severity and whether the fix stage repairs it.
+    """List every check: code, category, the severities it gives, whether the fix stage
+    repairs it, and what it means. With --json, also the profile keys each reads and its
+    severity bands.
 
     Example:
 
     \b
         remediate checks
+        remediate checks --json | jq '.[] | select(.fixable) | .code'
     """
-    from remediate.checks import CHECKS
+    from remediate.checks import CHECKS, table_rows
+    from remediate.checks.registry import TABLE_HEADER
     from remediate.cli.render import table
 
     if as_json:
-        click.echo(json.dumps([vars(c) for c in CHECKS.values()], indent=2))
+        click.echo(json.dumps([c.as_dict() for c in CHECKS.values()], indent=2))
         return
-    rows = [
-        [c.code, c.severity, "yes" if c.fixable else "no", c.description] for c in CHECKS.values()
-    ]
-    click.echo(table(["check", "severity", "fixable", "meaning"], rows, max_width=100))
+    click.echo(table(TABLE_HEADER, table_rows(), max_width=100))
 
 
 @click.command("profile")

@@ -64,6 +64,22 @@ def json_option(what: str) -> Callable[[F], F]:
     )
 
 
+def _check_codes(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Validate ``--skip``/``--only`` codes against the check registry (usage error, exit 2)."""
+    if not value:
+        return value
+    from remediate.checks import CHECKS
+
+    unknown = [code for code in value if code not in CHECKS]
+    if unknown:
+        raise click.BadParameter(
+            f"unknown check {', '.join(unknown)}; known checks: {', '.join(CHECKS)}"
+        )
+    return value
+
+
 def corpus_options(f: F) -> F:
     """Options shared by every command that scans a corpus."""
     return _apply(
@@ -120,6 +136,22 @@ def corpus_options(f: F) -> F:
             ),
             click.option(
                 "--no-cache", is_flag=True, help="Measure every file again; do not use the cache."
+            ),
+            click.option(
+                "--skip",
+                "skip_checks",
+                multiple=True,
+                metavar="CHECK",
+                callback=_check_codes,
+                help="Do not run this check (a code from `remediate checks`; repeatable).",
+            ),
+            click.option(
+                "--only",
+                "only_checks",
+                multiple=True,
+                metavar="CHECK",
+                callback=_check_codes,
+                help="Run only this check (repeatable); the others are not run.",
             ),
             json_option("the summary"),
             click.option(

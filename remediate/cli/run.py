@@ -27,6 +27,8 @@ def build_config(
     jobs: int,
     cache_dir: Path | None,
     no_cache: bool,
+    skip_checks: tuple[str, ...] = (),
+    only_checks: tuple[str, ...] = (),
     audit_file: Path | None = None,
     job_id: str | None = None,
 ) -> Any:
@@ -46,6 +48,8 @@ def build_config(
         jobs=jobs,
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
         job_id=job_id,
+        skip_checks=tuple(skip_checks),
+        only_checks=tuple(only_checks),
     )
 
 

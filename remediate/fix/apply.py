@@ -446,6 +446,8 @@ class RunDir:
     edition: str
     overrides: tuple[str, ...]
     language: str | None
+    skip_checks: tuple[str, ...] = ()
+    only_checks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -494,6 +496,8 @@ def read_run_dir(run_dir: Path) -> RunDir:
         name,
         tuple(str(o) for o in summary.get("overrides") or ()),
         language if isinstance(language, str) else None,
+        tuple(str(c) for c in summary.get("skip_checks") or ()),
+        tuple(str(c) for c in summary.get("only_checks") or ()),
     )
 
 
@@ -657,6 +661,8 @@ def _recheck(
         language=run.language,
         cache_dir=None,
         jobs=jobs,
+        skip_checks=run.skip_checks,
+        only_checks=run.only_checks,
     )
     result = analyse(config, empty_audit_frame())
     errors = result.findings[result.findings[C.SEVERITY] == C.SEVERITY_ERROR]

@@ -1,0 +1,61 @@
+"""Pairing checks: each audio file has its transcript and each name its own pair."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from remediate import columns as C
+from remediate.checks.registry import (
+    ERROR,
+    PAIRING,
+    WARNING,
+    Check,
+    CorpusFacts,
+    Hit,
+    Row,
+    check,
+    corpus_check,
+    text,
+)
+from remediate.profiles import Profile
+
+
+@check(
+    "audio-missing",
+    category=PAIRING,
+    severity=ERROR,
+    fixable=False,
+    description="a text file has no audio file",
+)
+def audio_missing(c: Check, r: Row, p: Profile) -> Hit | None:
+    if text(r[C.AUDIO_NAME]) is None:
+        return Hit(f"{r[C.TEXT_NAME]} has no audio file")
+    return None
+
+
+@check(
+    "text-missing",
+    category=PAIRING,
+    severity=ERROR,
+    fixable=False,
+    description="an audio file has no text file",
+)
+def text_missing(c: Check, r: Row, p: Profile) -> Hit | None:
+    if text(r[C.TEXT_NAME]) is None:
+        return Hit(f"{r[C.AUDIO_NAME]} has no text file")
+    return None
+
+
+@corpus_check(
+    "name-collision",
+    category=PAIRING,
+    severity=WARNING,
+    fixable=False,
+    description="several files share one pairing key after normalisation",
+)
+def name_collision(c: Check, facts: CorpusFacts, p: Profile) -> Iterator[tuple[str | None, Hit]]:
+    pairs = facts.pairs
+    counts = pairs[C.PAIR_KEY].value_counts()
+    for pid, key in zip(pairs[C.PAIR_ID], pairs[C.PAIR_KEY], strict=True):
+        if counts.get(key, 0) > 1:
+            yield pid, Hit(f"{counts[key]} pairs share the key '{key}' after normalisation")

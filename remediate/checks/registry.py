@@ -1,0 +1,398 @@
+"""The check registry: one :class:`Check` per code, and the engine that runs them.
+
+A check is registered once, with :func:`check` (one pair at a time) or :func:`corpus_check`
+(an end-of-corpus hook that sees every pair: duplicates, corpus-relative rates, job-level
+counts). The registry entry carries everything the rest of the tool needs: the code, its
+category, usual severity, whether the fix stage can repair it, the description shown by
+``remediate checks`` and the README, the profile keys it reads and its severity
+:class:`Band` s. Nothing else lists checks: the CLI, the README table, the findings and the
+fix registry all read :data:`CHECKS`.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from remediate import columns as C
+from remediate.errors import ConfigError
+from remediate.profiles import Profile
+
+if TYPE_CHECKING:  # pandas is imported when checks run, not when they are listed
+    import pandas as pd
+
+ERROR, WARNING, INFO = C.SEVERITY_ERROR, C.SEVERITY_WARNING, C.SEVERITY_INFO
+
+# --- categories: what kind of problem a check finds (the verdict matches audit codes by it) --
+FORMAT: Final = "format"  # container, codec, rate, channels: what the file is
+PACKAGE: Final = "package"  # the upload as a whole: pair count, extra files, names
+TEXT: Final = "text"  # the transcript file: encoding, characters, language
+CONTENT: Final = "content"  # whether speech and text belong together: rate, length
+QUALITY: Final = "quality"  # the signal: level, clipping, noise, silence, duration
+PAIRING: Final = "pairing"  # audio/text pairing by name
+CORPUS: Final = "corpus"  # one pair against the others: duplicates
+CATEGORIES: Final = (FORMAT, PACKAGE, TEXT, CONTENT, QUALITY, PAIRING, CORPUS)
+
+Row = dict[str, Any]
+
+_OPS: Final[dict[str, Callable[[float, float], bool]]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+@dataclass(frozen=True)
+class Band:
+    """One severity band of a measured value: ``value <op> profile[key]`` → ``severity``.
+
+    ``on`` names the measure when a check grades several (``run`` and ``fraction`` for
+    clipping, ``han`` and ``latin`` for the speaking rate); empty for the check's one value.
+    """
+
+    severity: str
+    op: str
+    key: str
+    on: str = ""
+
+    def edge(self, profile: Profile) -> float:
+        """The band's threshold in ``profile``."""
+        return float(profile_value(profile, self.key))
+
+    def hits(self, value: float, profile: Profile) -> bool:
+        return _OPS[self.op](value, self.edge(profile))
+
+    def label(self, profile: Profile) -> str:
+        """What fired, for the findings' ``band`` column, e.g. ``error < 2 (duration_s)``."""
+        return f"{self.severity} {self.op} {self.edge(profile):g}" + (
+            f" ({self.on})" if self.on else ""
+        )
+
+    def rule(self) -> str:
+        """The band in profile terms, e.g. ``error < duration.error_min_s``."""
+        on = f"{self.on} " if self.on else ""
+        return f"{self.severity} if {on}{self.op} {self.key}"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check function returns for one problem; the registry adds code and defaults.
+
+    severity/fixable: None takes the check's usual one; band: the band that fired (its
+    severity and edge become the finding's severity and threshold unless given).
+    """
+
+    message: str
+    value: float | None = None
+    threshold: float | None = None
+    severity: str | None = None
+    fixable: bool | None = None
+    band: Band | None = None
+
+
+@dataclass(frozen=True)
+class CorpusFacts:
+    """What an end-of-corpus hook sees: every pair's row (pairs + measurements, corpus
+    order), the pairs frame, and the files that are not pairs."""
+
+    rows: list[Row]
+    pairs: pd.DataFrame
+    other_files: tuple[str, ...] = ()
+    bad_names: tuple[str, ...] = ()
+
+
+PairFn = Callable[["Check", Row, Profile], "Hit | None"]
+CorpusFn = Callable[["Check", CorpusFacts, Profile], Iterable[tuple["str | None", Hit]]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One registry entry. Exactly one of ``pair_fn`` / ``corpus_fn`` is set."""
+
+    code: str
+    category: str
+    severity: str
+    fixable: bool
+    description: str
+    reads: tuple[str, ...] = ()
+    bands: tuple[Band, ...] = ()
+    pair_fn: PairFn | None = field(default=None, repr=False, compare=False)
+    corpus_fn: CorpusFn | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def scope(self) -> str:
+        """``pair`` (one row at a time) or ``corpus`` (an end-of-corpus hook)."""
+        return "pair" if self.pair_fn is not None else "corpus"
+
+    @property
+    def profile_keys(self) -> tuple[str, ...]:
+        """Every profile key the check reads, its bands' keys included."""
+        return tuple(dict.fromkeys([*self.reads, *(b.key for b in self.bands)]))
+
+    @property
+    def severity_rule(self) -> str:
+        """How the severity is decided, in words (for ``remediate checks`` and the README)."""
+        if not self.bands:
+            return self.severity
+        return "; ".join(b.rule() for b in self.bands)
+
+    def grade(self, value: float | None, profile: Profile, on: str = "") -> Band | None:
+        """The band ``value`` falls in (error bands first), or None when it is in range."""
+        if value is None:
+            return None
+        for severity in (ERROR, WARNING, INFO):
+            for band in self.bands:
+                if band.on == on and band.severity == severity and band.hits(value, profile):
+                    return band
+        return None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for ``remediate checks --json``."""
+        return {
+            "code": self.code,
+            "category": self.category,
+            "severity": self.severity,
+            "fixable": self.fixable,
+            "description": self.description,
+            "scope": self.scope,
+            "profile_keys": list(self.profile_keys),
+            "bands": [
+                {"severity": b.severity, "op": b.op, "key": b.key, "on": b.on} for b in self.bands
+            ],
+            "severity_rule": self.severity_rule,
+        }
+
+
+#: Every check, in registration order (the order of ``remediate checks`` and the README).
+CHECKS: dict[str, Check] = {}
+
+
+def register(entry: Check) -> Check:
+    """Add ``entry`` to :data:`CHECKS`. Raises ValueError for a duplicate code or a bad field."""
+    if entry.code in CHECKS:
+        raise ValueError(f"check {entry.code} is registered twice")
+    if entry.category not in CATEGORIES:
+        raise ValueError(f"check {entry.code}: unknown category {entry.category!r}")
+    if entry.severity not in C.SEVERITIES or any(b.op not in _OPS for b in entry.bands):
+        raise ValueError(f"check {entry.code}: bad severity or band")
+    if (entry.pair_fn is None) == (entry.corpus_fn is None):
+        raise ValueError(f"check {entry.code}: give exactly one of a pair or a corpus function")
+    CHECKS[entry.code] = entry
+    return entry
+
+
+def unregister(code: str) -> None:
+    """Remove a check (tests that register a toy check clean up with this)."""
+    CHECKS.pop(code, None)
+
+
+def check(
+    code: str,
+    *,
+    category: str,
+    severity: str,
+    fixable: bool,
+    description: str,
+    reads: tuple[str, ...] = (),
+    bands: tuple[Band, ...] = (),
+) -> Callable[[PairFn], PairFn]:
+    """Register the decorated ``fn(check, row, profile) -> Hit | None`` as check ``code``."""
+
+    def decorate(fn: PairFn) -> PairFn:
+        register(Check(code, category, severity, fixable, description, reads, bands, pair_fn=fn))
+        return fn
+
+    return decorate
+
+
+def corpus_check(
+    code: str,
+    *,
+    category: str,
+    severity: str,
+    fixable: bool,
+    description: str,
+    reads: tuple[str, ...] = (),
+    bands: tuple[Band, ...] = (),
+) -> Callable[[CorpusFn], CorpusFn]:
+    """Register the decorated end-of-corpus hook ``fn(check, facts, profile)`` yielding
+    ``(pair_id or None, Hit)`` as check ``code``."""
+
+    def decorate(fn: CorpusFn) -> CorpusFn:
+        register(Check(code, category, severity, fixable, description, reads, bands, corpus_fn=fn))
+        return fn
+
+    return decorate
+
+
+def profile_value(profile: Profile, key: str) -> Any:
+    """The value at a dotted profile key, e.g. ``duration.min_s``. Raises KeyError."""
+    node: Any = profile
+    for part in key.split("."):
+        if not hasattr(node, part):
+            raise KeyError(f"no profile key {key}")
+        node = getattr(node, part)
+    return node
+
+
+# --- selecting and running ----------------------------------------------------------------
+
+
+def select(skip: Iterable[str] = (), only: Iterable[str] = ()) -> list[Check]:
+    """The checks to run: all, minus ``skip``; or only ``only`` (when given).
+
+    Raises ConfigError naming the known codes when a code is not registered.
+    """
+    skip, only = tuple(skip), tuple(only)
+    unknown = sorted({c for c in (*skip, *only) if c not in CHECKS})
+    if unknown:
+        raise ConfigError(
+            f"unknown check code(s) {', '.join(unknown)}",
+            hint=f"known checks: {', '.join(CHECKS)}",
+        )
+    chosen = [c for c in CHECKS.values() if not only or c.code in only]
+    return [c for c in chosen if c.code not in skip]
+
+
+def run_checks(
+    pairs: pd.DataFrame,
+    measurements: pd.DataFrame,
+    profile: Profile,
+    other_files: tuple[str, ...] = (),
+    bad_names: tuple[str, ...] = (),
+    *,
+    skip: Iterable[str] = (),
+    only: Iterable[str] = (),
+) -> pd.DataFrame:
+    """All findings for a corpus: pairs + measurements (same order) → findings frame.
+
+    Every pair check runs on every pair, then every corpus hook once. ``skip``/``only``
+    choose checks by code (ConfigError for an unknown one).
+    """
+    chosen = select(skip, only)
+    merged = pairs.merge(measurements, on=C.PAIR_ID, how="left", validate="one_to_one")
+    rows = C.records(merged)
+    found: list[dict[str, Any]] = []
+    per_pair = [(c, c.pair_fn) for c in chosen if c.pair_fn is not None]
+    for r in rows:
+        for c, fn in per_pair:
+            hit = fn(c, r, profile)
+            if hit is not None:
+                found.append(finding_row(c, r[C.PAIR_ID], hit, profile))
+    facts = CorpusFacts(rows, pairs, other_files, bad_names)
+    for c in chosen:
+        if c.corpus_fn is not None:
+            found.extend(
+                finding_row(c, pid, hit, profile) for pid, hit in c.corpus_fn(c, facts, profile)
+            )
+    return findings_frame(found, order=list(pairs[C.PAIR_ID]))
+
+
+def finding_row(c: Check, pair_id: str | None, hit: Hit, profile: Profile) -> dict[str, Any]:
+    """One findings-table row from a check's hit."""
+    band = hit.band
+    severity = hit.severity or (band.severity if band else c.severity)
+    threshold = hit.threshold
+    if threshold is None and band is not None:
+        threshold = band.edge(profile)
+    return {
+        C.PAIR_ID: pair_id,
+        C.CHECK: c.code,
+        C.SEVERITY: severity,
+        C.VALUE: hit.value,
+        C.THRESHOLD: threshold,
+        C.FIXABLE: c.fixable if hit.fixable is None else hit.fixable,
+        C.BAND: band.label(profile) if band else None,
+        C.MESSAGE: hit.message,
+    }
+
+
+def findings_frame(rows: list[dict[str, Any]], order: list[str] | None = None) -> pd.DataFrame:
+    """Build the findings frame with its dtypes, sorted by corpus order then check code."""
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=C.FINDING_COLUMNS)
+    position = {pid: i for i, pid in enumerate(order or [])}
+    if len(df):
+        df["_pos"] = [
+            position.get(p, len(position)) if isinstance(p, str) else -1 for p in df[C.PAIR_ID]
+        ]
+        df = df.sort_values(["_pos", C.CHECK], kind="stable").drop(columns="_pos")
+    for col in (C.PAIR_ID, C.CHECK, C.SEVERITY, C.BAND, C.MESSAGE):
+        df[col] = df[col].astype("str")
+    df[C.VALUE] = pd.to_numeric(df[C.VALUE], errors="coerce").astype("float64")
+    df[C.THRESHOLD] = pd.to_numeric(df[C.THRESHOLD], errors="coerce").astype("float64")
+    df[C.FIXABLE] = df[C.FIXABLE].astype("bool")
+    return df.reset_index(drop=True)
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def severity_text(c: Check) -> str:
+    """The severities a check can give, e.g. ``warning, error`` for a banded check."""
+    found = [c.severity, *(b.severity for b in c.bands)]
+    return ", ".join(s for s in (INFO, WARNING, ERROR) if s in found)
+
+
+def table_rows() -> list[list[str]]:
+    """``remediate checks`` rows: code, category, severity, fixable, meaning."""
+    return [
+        [c.code, c.category, severity_text(c), "yes" if c.fixable else "no", c.description]
+        for c in CHECKS.values()
+    ]
+
+
+TABLE_HEADER: Final = ["check", "category", "severity", "fixable", "meaning"]
+
+
+def markdown_table() -> str:
+    """The README's check table, generated from the registry (one line per check)."""
+    lines = ["| " + " | ".join(TABLE_HEADER) + " |", "|" + "---|" * len(TABLE_HEADER)]
+    for code, category, severity, fixable, meaning in table_rows():
+        lines.append(f"| `{code}` | {category} | {severity} | {fixable} | {meaning} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- value helpers for check functions ---------------------------------------------------------
+
+
+def num(value: Any) -> float | None:
+    """A measurement as float, None for missing (None, NaN, pd.NA)."""
+    if value is None or is_na(value):
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return float(value)
+
+
+def is_na(value: Any) -> bool:
+    """``value is pd.NA`` without importing pandas."""
+    return type(value).__name__ == "NAType"
+
+
+def text(value: Any) -> str | None:
+    """A string measurement, None for anything else (missing values included)."""
+    return value if isinstance(value, str) else None
+
+
+__all__ = [
+    "CATEGORIES",
+    "CHECKS",
+    "Band",
+    "Check",
+    "CorpusFacts",
+    "Hit",
+    "check",
+    "corpus_check",
+    "findings_frame",
+    "markdown_table",
+    "register",
+    "run_checks",
+    "select",
+    "unregister",
+]
