@@ -6,11 +6,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_OUT := out/demo
+CONFIG ?= remediate.toml
 
-.PHONY: install demo test lint fmt typecheck notebooks bench check clean help
+.PHONY: install demo test lint fmt typecheck notebooks bench check clean help remediate-failed history
 
 help:  ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
 install: $(STAMP)  ## Create .venv with the package and the dev tools
 
@@ -51,6 +52,16 @@ bench: $(STAMP)  ## Run every benchmark in bench/ (ratios against baselines meas
 	@status=0; for b in bench/bench_*.py; do \
 		echo "== $$b"; OPENBLAS_NUM_THREADS=1 $(BIN)/python $$b || status=1; echo; \
 	done; exit $$status
+
+remediate-failed: $(STAMP)  ## Remediate every job in AUDIT_FAILED mapped in the project file (CONFIG=remediate.toml, BATCH_ARGS="--dry-run")
+	@# 12 (nothing to do) is success here; make reports any other code as "Error N" and exits 2,
+	@# so a scheduler that acts on the exact code calls .venv/bin/remediate batch itself.
+	@rc=0; $(BIN)/remediate batch --config $(CONFIG) $(BATCH_ARGS) || rc=$$?; \
+		test $$rc -eq 0 -o $$rc -eq 12 || exit $$rc
+
+history: $(STAMP)  ## One job's audit rounds and what changed: make history JOB=<job_id>
+	@test -n "$(JOB)" || { echo "usage: make history JOB=<job_id> [CONFIG=remediate.toml]" >&2; exit 2; }
+	$(BIN)/remediate history --config $(CONFIG) --job-id $(JOB)
 
 check: lint test  ## lint + tests
 

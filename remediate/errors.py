@@ -15,10 +15,18 @@ mean "could not run"::
     │   ├── ApiRequestError        exit 8   the API refused the request (other 4xx, MSS code)
     │   ├── ApiUnavailableError    exit 9   timeouts, connection errors, 5xx/429 after retries
     │   └── ApiResponseError       exit 10  body not JSON, wrong shape, or over the size cap
-    └── FixError                   exit 11  the fix stage cannot run (bad run dir, dest inside corpus)
+    ├── FixError                   exit 11  the fix stage cannot run (bad run dir, dest inside corpus)
+    └── LockedError                exit 15  another ``remediate batch`` holds the output root's lock
 
 Exit 0 means the run completed, whatever it found; 1 is used by ``--fail-on`` when
 pairs that block resubmission remain; 2 is click's usage error; 130 is Ctrl-C.
+
+``remediate batch`` tells a scheduler what happened across jobs (worst first: 14, 13, 0, 12):
+0 every job that had new work was remediated by machine; 12 nothing to do (no failed job
+with a corpus mapping, or none changed since its last round); 13 some jobs need people
+(pairs to drop or re-record, audit entries naming no local file, pairs still missing for
+the edition); 14 some jobs failed (their errors are in ``batch-summary.json``); 15 the
+lock is held by another batch.
 
 Messages never contain secrets: the API layer builds them from status codes, MSS
 codes and request ids only.
@@ -32,6 +40,10 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+#: ``remediate batch`` outcomes (see the module docstring).
+EXIT_NOTHING_TO_DO = 12
+EXIT_NEEDS_PEOPLE = 13
+EXIT_JOBS_FAILED = 14
 
 
 class RemediateError(Exception):
@@ -135,6 +147,12 @@ class FixError(RemediateError):
     exit_code = 11
 
 
+class LockedError(RemediateError):
+    """Another ``remediate batch`` (a live process) holds the lock on the output root."""
+
+    exit_code = 15
+
+
 #: Every exit code with a one-line meaning, for ``--help`` and the README.
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "the run completed (whatever it found)",
@@ -149,5 +167,9 @@ EXIT_CODES: dict[int, str] = {
     ApiUnavailableError.exit_code: "API unreachable: timeouts, connection errors, 429/5xx after retries",
     ApiResponseError.exit_code: "API answered with a malformed, wrongly shaped or oversized body",
     FixError.exit_code: "fix stage cannot run (bad run directory, destination inside the corpus)",
+    EXIT_NOTHING_TO_DO: "batch: nothing to do (no failed job with a corpus, or none changed)",
+    EXIT_NEEDS_PEOPLE: "batch: some jobs need people (pairs to drop or re-record, unmatched entries)",
+    EXIT_JOBS_FAILED: "batch: some jobs failed (errors in batch-summary.json)",
+    LockedError.exit_code: "batch: another batch holds the output root's lock",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C); no half-written output is left",
 }

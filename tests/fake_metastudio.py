@@ -149,9 +149,39 @@ class FakeMetaStudio:
     counter: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add_job(self, job_id: str, job_type: str = "BASIC", audit: bytes | None = None) -> None:
+    op_logs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # ListJobOperationLog
+    routes: dict[str, Reply] = field(default_factory=dict)  # path after /user/jobs → fixed reply
+
+    def add_job(
+        self,
+        job_id: str,
+        job_type: str = "BASIC",
+        audit: bytes | None = None,
+        *,
+        reject_times: int = 1,
+        voice_name: str | None = None,
+        batch_name: str | None = None,
+    ) -> None:
         self.jobs[job_id] = job_doc(job_id, job_type)
+        self.jobs[job_id]["reject_times"] = reject_times
+        if voice_name is not None:
+            self.jobs[job_id]["voice_name"] = voice_name
+        if batch_name is not None:
+            self.jobs[job_id]["batch_name"] = batch_name
         self.audits[job_id] = audit if audit is not None else audit_bytes()
+        self.op_logs.setdefault(job_id, [])
+        self.reject(job_id, "audit rejected")
+
+    def reject(self, job_id: str, reason: str) -> None:
+        """Record an AUDIT_NOT_PASS operation in the job's log (newest last)."""
+        log = self.op_logs.setdefault(job_id, [])
+        log.append(
+            {
+                "operation_time": 1764050400 + len(log),
+                "action": "AUDIT_NOT_PASS",
+                "external_info": {"admin_audit_failure_reason": reason, "review_id_list": []},
+            }
+        )
 
     def _json(self, doc: Any) -> Reply:
         return Reply(200, json.dumps(doc).encode(), {"Content-Type": "application/json"})
@@ -232,14 +262,22 @@ class FakeMetaStudio:
             states = set(q["state"].split(",")) if "state" in q else None
             jobs = [j for j in self.jobs.values() if states is None or j["state"] in states]
             return self._json({"count": len(jobs), "jobs": jobs[offset : offset + limit]})
-        m = re.fullmatch(r"/([^/]+)(/audit-result)?", rest)
+        if rest in self.routes:
+            fixed = self.routes[rest]
+            return Reply(fixed.status, fixed.body, dict(fixed.headers))
+        m = re.fullmatch(r"/([^/]+)(/audit-result|/op-logs)?", rest)
         if not m:
             return error(404, "MSS.00010003", "API not found")
         job_id = unquote(m[1])
         if job_id not in self.jobs:
             return error(400, "MSS.00000003", f"job {job_id} not found")
-        if m[2]:
+        if m[2] == "/audit-result":
             return Reply(200, self.audits[job_id], {"Content-Type": "application/json"})
+        if m[2] == "/op-logs":
+            q = dict(parse_qsl(query))
+            offset, limit = int(q.get("offset", 0)), int(q.get("limit", 10))
+            ops = self.op_logs.get(job_id, [])
+            return self._json({"count": len(ops), "operations": ops[offset : offset + limit]})
         return self._json(self.jobs[job_id])
 
     # -- adapters -------------------------------------------------------------------

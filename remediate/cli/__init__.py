@@ -12,6 +12,7 @@ Layout: one module per command group, over the shared option decorators of
 - :mod:`~remediate.cli.api`: ``fetch``, ``jobs`` (and the API client ``run --job-id`` uses)
 - :mod:`~remediate.cli.fix`: ``fix``
 - :mod:`~remediate.cli.info`: ``checks``, ``profile``
+- :mod:`~remediate.cli.batch`: ``init``, ``batch``, ``history`` (scheduled remediation)
 - :mod:`~remediate.cli.report`: ``report`` (and ``--html`` of ``run``/``scan``)
 - :mod:`~remediate.cli.render`: terminal tables (no click)
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 import click
 
 from remediate._version import __version__
-from remediate.cli import api, fix, info, report, run
+from remediate.cli import api, batch, fix, info, report, run
 from remediate.errors import EXIT_CODES
 
 EXIT_CODE_HELP = "\n".join(f"  {code:>3}  {text}" for code, text in sorted(EXIT_CODES.items()))
@@ -41,6 +42,9 @@ COMMANDS: list[click.Command] = [
     api.jobs_command,
     info.checks_command,
     info.profile_command,
+    batch.init_command,
+    batch.batch_command,
+    batch.history_command,
     report.report_command,
 ]
 

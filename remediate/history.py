@@ -1,0 +1,269 @@
+"""Every audit round of every job, as one Parquet dataset, and what changed between rounds.
+
+``remediate batch`` appends each round's report rows under the output root::
+
+    OUT/history/job_id=<id>/round=<N>/part-0.parquet
+
+a hive-partitioned dataset that pandas (``pd.read_parquet("OUT/history")``), pyarrow
+(``pyarrow.dataset.dataset(..., partitioning="hive")``) and duckdb
+(``read_parquet('OUT/history/**/*.parquet', hive_partitioning = true)``) read as one table;
+``job_id`` and ``round`` come from the folder names, not from the files. A round that is
+run again (same audit, corpus or settings changed) replaces its partition.
+
+:func:`compare` classifies each pair of the latest round against the round before:
+
+* **recurring**: flagged by the audit in both rounds: the fix did not work;
+* **fixed**: flagged then, present and not flagged now;
+* **new**: flagged now, clean (or absent) then;
+* **still-missing**: a side missing, or an audit entry naming no local file, in both rounds;
+* **removed**: flagged then, no longer in the corpus now;
+* **clean**: flagged in neither round.
+
+Pairs meet across rounds on their pair id (the stem without ``audio_``/``text_``), so
+the corpus a job maps to should keep its names between rounds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pandas as pd
+import pyarrow as pa
+
+from remediate import columns as C
+from remediate.errors import InputError
+from remediate.report import write_parquet
+
+HISTORY_DIR = "history"
+PART_FILE = "part-0.parquet"
+
+PAIR_KEY = "pair_key"
+AUDIT_FLAGGED = "audit_flagged"
+MISSING = "missing"
+AUDIT_SHA256 = "audit_sha256"
+RECORDED_AT = "recorded_at"
+ROUND = "round"
+CHANGE = "change"
+
+RECURRING = "recurring"
+FIXED = "fixed"
+NEW = "new"
+STILL_MISSING = "still-missing"
+REMOVED = "removed"
+CLEAN = "clean"
+#: Most important first: the order of the `remediate history` output.
+CHANGES = (RECURRING, NEW, STILL_MISSING, FIXED, REMOVED, CLEAN)
+
+_MISSING_CHECKS = frozenset({"audio-missing", "text-missing"})
+#: Key of audit rows that name no file at all (the administrator's message).
+MESSAGE_KEY = "(audit message)"
+
+_LIST_STR = pa.list_(pa.string())
+#: One row per report row; job_id and round live in the partition path.
+HISTORY_SCHEMA = pa.schema(
+    [
+        (PAIR_KEY, pa.string()),
+        (C.PAIR_ID, pa.string()),
+        (C.AUDIO_NAME, pa.string()),
+        (C.TEXT_NAME, pa.string()),
+        (C.VERDICT, pa.string()),
+        (AUDIT_FLAGGED, pa.bool_()),
+        (MISSING, pa.bool_()),
+        (C.AUDIT_ERROR_CODES, _LIST_STR),
+        (C.CHECKS, _LIST_STR),
+        (C.REASONS, _LIST_STR),
+        (C.DURATION_S, pa.float64()),
+        (C.AUDIO_SHA256, pa.string()),
+        (AUDIT_SHA256, pa.string()),
+        (RECORDED_AT, pa.timestamp("us", tz="UTC")),
+    ]
+)
+PARTITIONING_SCHEMA = pa.schema([(C.JOB_ID, pa.string()), (ROUND, pa.int64())])
+
+
+def _key(row: dict[str, Any]) -> str:
+    if isinstance(row[C.PAIR_ID], str):
+        return str(row[C.PAIR_ID])
+    name = row[C.AUDIO_NAME] if isinstance(row[C.AUDIO_NAME], str) else row[C.TEXT_NAME]
+    return f"unmatched:{name}" if isinstance(name, str) else MESSAGE_KEY
+
+
+def _list(value: Any) -> list[Any]:
+    return [] if value is None else list(value)
+
+
+def history_rows(report: pd.DataFrame, audit_sha256: str, recorded_at: str) -> pd.DataFrame:
+    """The history rows of one round from its report (pure)."""
+    rows = []
+    when = pd.Timestamp(recorded_at)
+    for row in C.records(report):
+        codes = _list(row[C.AUDIT_ERROR_CODES])
+        checks = _list(row[C.CHECKS])
+        key = _key(row)
+        unmatched = row[C.VERDICT] == C.VERDICT_UNMATCHED and key != MESSAGE_KEY
+        rows.append(
+            {
+                PAIR_KEY: key,
+                C.PAIR_ID: row[C.PAIR_ID],
+                C.AUDIO_NAME: row[C.AUDIO_NAME],
+                C.TEXT_NAME: row[C.TEXT_NAME],
+                C.VERDICT: row[C.VERDICT],
+                AUDIT_FLAGGED: bool(_list(row[C.AUDIT_ENTRY_IDS])),
+                MISSING: unmatched or bool(_MISSING_CHECKS & set(checks)),
+                C.AUDIT_ERROR_CODES: codes,
+                C.CHECKS: checks,
+                C.REASONS: _list(row[C.REASONS]),
+                C.DURATION_S: row[C.DURATION_S],
+                C.AUDIO_SHA256: row[C.AUDIO_SHA256],
+                AUDIT_SHA256: audit_sha256,
+                RECORDED_AT: when,
+            }
+        )
+    return pd.DataFrame(rows, columns=HISTORY_SCHEMA.names)
+
+
+def partition_dir(root: Path, job_id: str, round_number: int) -> Path:
+    """``root/job_id=<id>/round=<N>`` (the id URI-quoted, as pyarrow's hive partitioning reads it)."""
+    return root / f"{C.JOB_ID}={quote(job_id, safe='')}" / f"{ROUND}={round_number}"
+
+
+def write_round(
+    root: Path, job_id: str, round_number: int, rows: pd.DataFrame, meta: dict[str, Any]
+) -> Path:
+    """Write (or replace) one round's partition atomically; returns the file."""
+    folder = partition_dir(root, job_id, round_number)
+    folder.mkdir(parents=True, exist_ok=True)
+    return write_parquet(rows, folder / PART_FILE, HISTORY_SCHEMA, meta)
+
+
+def read_history(root: Path, job_id: str | None = None) -> pd.DataFrame:
+    """The whole dataset (or one job's rows) with ``job_id`` and ``round`` columns.
+
+    Empty (with the columns) when there is no history yet.
+    """
+    import pyarrow.dataset as ds
+
+    columns = [C.JOB_ID, ROUND, *HISTORY_SCHEMA.names]
+    if not root.is_dir():
+        return pd.DataFrame(columns=columns)
+    try:
+        dataset = ds.dataset(
+            root,
+            format="parquet",
+            schema=pa.unify_schemas([HISTORY_SCHEMA, PARTITIONING_SCHEMA]),
+            partitioning=ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"),
+            exclude_invalid_files=False,
+        )
+        expr = ds.field(C.JOB_ID) == job_id if job_id is not None else None
+        table = dataset.to_table(filter=expr, columns=columns)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError(f"cannot read the history in {root}: {exc}", path=root) from None
+    frame: pd.DataFrame = table.to_pandas()
+    return frame.sort_values([C.JOB_ID, ROUND], kind="stable").reset_index(drop=True)
+
+
+def rounds(history: pd.DataFrame) -> list[int]:
+    """The round numbers present, ascending."""
+    return sorted({int(r) for r in history[ROUND]})
+
+
+def _classify(prev: dict[str, Any] | None, latest: dict[str, Any] | None) -> str:
+    was = prev is not None and bool(prev[AUDIT_FLAGGED])
+    now = latest is not None and bool(latest[AUDIT_FLAGGED])
+    if prev is not None and latest is not None and prev[MISSING] and latest[MISSING]:
+        return STILL_MISSING
+    if was and now:
+        return RECURRING
+    if was:
+        return FIXED if latest is not None else REMOVED
+    if now:
+        return NEW
+    return CLEAN
+
+
+def compare(history: pd.DataFrame) -> pd.DataFrame:
+    """One job's history → one row per pair: its verdict in each round and its change.
+
+    Columns: ``pair_key``, ``audio_name`` (latest known), ``verdict_r<N>`` per round,
+    ``audit_error_codes`` (latest round), ``change`` (see the module docstring; ``new``
+    for flagged pairs when there is only one round). Rows are ordered by change, most
+    important first, then by pair.
+    """
+    numbers = rounds(history)
+    latest_n = numbers[-1] if numbers else None
+    prev_n = numbers[-2] if len(numbers) > 1 else None
+    by_round: dict[int, dict[str, dict[str, Any]]] = {n: {} for n in numbers}
+    names: dict[str, Any] = {}
+    for rec in C.records(history):
+        if rec[PAIR_KEY] == MESSAGE_KEY:
+            continue  # the administrator's message is not a pair
+        by_round[int(rec[ROUND])][rec[PAIR_KEY]] = rec
+        names[rec[PAIR_KEY]] = (
+            rec[C.AUDIO_NAME] if rec[C.AUDIO_NAME] is not None else rec[C.TEXT_NAME]
+        )
+    out = []
+    for key in names:
+        latest = by_round[latest_n].get(key) if latest_n is not None else None
+        prev = by_round[prev_n].get(key) if prev_n is not None else None
+        row: dict[str, Any] = {PAIR_KEY: key, C.AUDIO_NAME: names[key]}
+        for n in numbers:
+            found = by_round[n].get(key)
+            row[f"verdict_r{n}"] = found[C.VERDICT] if found else None
+        row[C.AUDIT_ERROR_CODES] = _list(latest[C.AUDIT_ERROR_CODES]) if latest else []
+        row[CHANGE] = _classify(prev, latest)
+        out.append(row)
+    frame = pd.DataFrame(
+        out,
+        columns=[
+            PAIR_KEY,
+            C.AUDIO_NAME,
+            *(f"verdict_r{n}" for n in numbers),
+            C.AUDIT_ERROR_CODES,
+            CHANGE,
+        ],
+    )
+    if frame.empty:
+        return frame
+    from remediate.names import natural_key
+
+    order = frame[CHANGE].map(CHANGES.index).astype(int)
+    frame = frame.assign(_o=order, _k=frame[PAIR_KEY].map(natural_key))
+    return (
+        frame.sort_values(["_o", "_k"], kind="stable")
+        .drop(columns=["_o", "_k"])
+        .reset_index(drop=True)
+    )
+
+
+def change_counts(changes: pd.DataFrame) -> dict[str, int]:
+    """Pairs per change class, every class present (0 when none)."""
+    counts = changes[CHANGE].value_counts() if not changes.empty else pd.Series(dtype=int)
+    return {c: int(counts.get(c, 0)) for c in CHANGES}
+
+
+def job_history(root: Path, job_id: str) -> dict[str, Any]:
+    """``remediate history``: one job's rounds, change counts and per-pair table (JSON-ready)."""
+    history = read_history(root, job_id)
+    numbers = rounds(history)
+    changes = compare(history)
+    pairs = [
+        {**row, C.AUDIT_ERROR_CODES: list(row[C.AUDIT_ERROR_CODES])} for row in C.records(changes)
+    ]
+    return {
+        "job_id": job_id,
+        "history": str(root),
+        "rounds": numbers,
+        "latest": numbers[-1] if numbers else None,
+        "previous": numbers[-2] if len(numbers) > 1 else None,
+        "changes": change_counts(changes),
+        "recurring": [p for p in pairs if p[CHANGE] == RECURRING],
+        "pairs": pairs,
+    }
+
+
+def now_utc() -> str:
+    """The current time in ISO 8601 UTC, seconds precision."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

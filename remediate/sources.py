@@ -1,0 +1,156 @@
+"""Where ``remediate batch`` gets its jobs: the MetaStudio API, or saved files (``--offline``).
+
+Both give the same two things: the jobs in ``AUDIT_FAILED`` (:meth:`list_failed`) and, for
+one job, its audit result bytes plus the job detail and operation log when available
+(:meth:`load`). ``--offline DIR`` reads one folder per job::
+
+    DIR/<job_id>/audit-result.json   required (the ShowJobAuditResult body)
+    DIR/<job_id>/job.json            optional (ShowVoiceTrainingJob body: type, language,
+                                     reject_times, state; a state other than
+                                     AUDIT_FAILED leaves the job out, as the API filter would)
+    DIR/<job_id>/op-logs.json        optional (ListJobOperationLog body), copied as is
+
+which is also what ``remediate fetch --out DIR/<job_id>`` writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from remediate.errors import ApiResponseError, AuditFileError, InputError
+from remediate.metastudio.models import TrainingJob, decode_json_object, parse_job
+
+if TYPE_CHECKING:
+    from remediate.metastudio.client import MetaStudioClient
+
+log = logging.getLogger(__name__)
+
+AUDIT_FAILED = "AUDIT_FAILED"
+AUDIT_FILE = "audit-result.json"
+JOB_FILE = "job.json"
+OPLOG_FILE = "op-logs.json"
+
+
+@dataclass(frozen=True)
+class JobInput:
+    """One job's inputs, as bytes exactly as received (nothing parsed but the job)."""
+
+    job: TrainingJob
+    audit_bytes: bytes = field(repr=False)
+    audit_source: str
+    job_bytes: bytes | None = field(default=None, repr=False)
+    oplog_bytes: bytes | None = field(default=None, repr=False)
+    calls: int = 0  # API calls it took
+
+
+class JobSource(Protocol):
+    """What batch needs from a source of jobs."""
+
+    mode: str
+
+    def list_failed(self) -> list[TrainingJob]: ...
+
+    def load(self, job: TrainingJob) -> JobInput: ...
+
+
+class ApiSource:
+    """Jobs from the MetaStudio API (every page of ListVoiceTrainingJob, state filter)."""
+
+    mode = "api"
+
+    def __init__(self, client: MetaStudioClient) -> None:
+        self.client = client
+
+    def list_failed(self) -> list[TrainingJob]:
+        """ListVoiceTrainingJob with ``state=AUDIT_FAILED``, every page."""
+        return self.client.list_jobs(state=AUDIT_FAILED)
+
+    def load(self, job: TrainingJob) -> JobInput:
+        """ShowVoiceTrainingJob, ShowJobAuditResult and (when the client has it) the op log."""
+        job_id = job.job_id or ""
+        detail = self.client.show_job(job_id)
+        audit = self.client.show_job_audit_result(job_id)
+        oplog: bytes | None = None
+        calls = 2
+        list_log = getattr(self.client, "list_job_operation_log", None)
+        if list_log is not None:
+            oplog = list_log(job_id).response.content
+            calls += 1
+        return JobInput(
+            job=detail.job,
+            audit_bytes=audit.response.content,
+            audit_source=f"MetaStudio {self.client.endpoint} job {job_id}",
+            job_bytes=detail.response.content,
+            oplog_bytes=oplog,
+            calls=calls,
+        )
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}", path=path) from None
+
+
+class OfflineSource:
+    """Jobs from saved files: one folder per job (see the module docstring)."""
+
+    mode = "offline"
+
+    def __init__(self, root: Path) -> None:
+        if not root.is_dir():
+            raise InputError(f"--offline folder {root} does not exist", path=root)
+        self.root = root
+        self._folders: dict[str, Path] = {}
+
+    def _job(self, folder: Path) -> TrainingJob:
+        raw = _read(folder / JOB_FILE)
+        if raw is None:
+            return TrainingJob(job_id=folder.name, state=AUDIT_FAILED)
+        try:
+            job = parse_job(decode_json_object(raw, JOB_FILE), JOB_FILE)
+        except ApiResponseError as exc:  # not JSON, or of the wrong shape
+            raise AuditFileError(f"{folder / JOB_FILE}: {exc.message}", path=folder) from None
+        if job.job_id and job.job_id != folder.name:
+            log.warning(
+                "%s: job_id %s differs from its folder; using the folder", folder, job.job_id
+            )
+        return TrainingJob(
+            **{**job.to_dict(), "job_id": folder.name, "state": job.state or AUDIT_FAILED}
+        )
+
+    def list_failed(self) -> list[TrainingJob]:
+        """Every ``DIR/<job_id>/`` with an ``audit-result.json`` whose job is in AUDIT_FAILED."""
+        jobs = []
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            if not (folder / AUDIT_FILE).is_file():
+                continue
+            job = self._job(folder)
+            if job.state != AUDIT_FAILED:
+                log.info(
+                    "offline job %s is %s, not %s: left out", folder.name, job.state, AUDIT_FAILED
+                )
+                continue
+            self._folders[folder.name] = folder
+            jobs.append(job)
+        return jobs
+
+    def load(self, job: TrainingJob) -> JobInput:
+        """The saved bytes of one listed job."""
+        folder = self._folders.get(job.job_id or "", self.root / (job.job_id or ""))
+        audit = _read(folder / AUDIT_FILE)
+        if audit is None:
+            raise AuditFileError(f"no {AUDIT_FILE} in {folder}", path=folder)
+        return JobInput(
+            job=job,
+            audit_bytes=audit,
+            audit_source=str(folder / AUDIT_FILE),
+            job_bytes=_read(folder / JOB_FILE),
+            oplog_bytes=_read(folder / OPLOG_FILE),
+        )

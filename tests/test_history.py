@@ -1,0 +1,182 @@
+"""Round history: rows from reports, the hive dataset read by pandas/pyarrow/duckdb, the classification (remediate.history)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow.dataset as ds
+import pytest
+
+from remediate import columns as C
+from remediate import history as H
+from remediate.verdict import report_frame
+
+
+def row(
+    pid: str | None,
+    verdict: str,
+    codes: tuple[str, ...] = (),
+    checks: tuple[str, ...] = (),
+    audio: str | None = None,
+) -> dict[str, Any]:
+    return {
+        C.PAIR_ID: pid,
+        C.AUDIO_NAME: audio if audio is not None else (f"audio_{pid}.wav" if pid else None),
+        C.TEXT_NAME: f"text_{pid}.txt" if pid else None,
+        C.DURATION_S: 5.0 if pid else None,
+        C.SAMPLERATE: 48000 if pid else None,
+        C.CHANNELS: 1 if pid else None,
+        C.SUBTYPE: "PCM_16" if pid else None,
+        C.AUDIO_SHA256: "ab" * 32 if pid else None,
+        C.AUDIT_ERROR_CODES: list(codes),
+        C.AUDIT_ENTRY_IDS: list(range(len(codes))),
+        C.CHECKS: list(checks),
+        C.VERDICT: verdict,
+        C.REASONS: [f"reason {pid}"],
+    }
+
+
+ROUND1 = [
+    row("1", "drop", ("MSS.1",)),  # flagged, flagged again → recurring
+    row("2", "fix", ("MSS.2",)),  # flagged, clean now → fixed
+    row("3", "keep"),  # clean, flagged now → new
+    row("4", "drop", ("MSS.3",), ("text-missing",)),  # missing in both → still-missing
+    row("5", "drop", ("MSS.4",)),  # flagged, gone now → removed
+    row("6", "keep"),  # clean in both
+    row(None, "unmatched", ("MSS.5",), audio="ghost.wav"),  # unmatched in both → still-missing
+    row(None, "unmatched", ()),  # the admin message: not a pair
+]
+ROUND3 = [
+    row("1", "drop", ("MSS.1",)),
+    row("2", "keep"),
+    row("3", "drop", ("MSS.9",)),
+    row("4", "drop", (), ("text-missing",)),
+    row("6", "keep"),
+    row("7", "keep"),  # new in the corpus, clean → clean
+    row(None, "unmatched", ("MSS.5",), audio="ghost.wav"),
+    row(None, "unmatched", ()),
+]
+
+
+def rows_of(report: list[dict[str, Any]]) -> pd.DataFrame:
+    return H.history_rows(report_frame(report), "f" * 64, "2026-01-02T03:04:05+00:00")
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    root = tmp_path / "history"
+    H.write_round(root, "job-a", 1, rows_of(ROUND1), {"round": 1})
+    H.write_round(root, "job-a", 3, rows_of(ROUND3), {"round": 3})
+    H.write_round(root, "job-b", 2, rows_of(ROUND1[:2]), {"round": 2})
+    return root
+
+
+def test_history_rows_keys_flags_and_missing() -> None:
+    rows = rows_of(ROUND1)
+    assert list(rows[H.PAIR_KEY]) == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "unmatched:ghost.wav",
+        H.MESSAGE_KEY,
+    ]
+    assert list(rows[H.AUDIT_FLAGGED]) == [True, True, False, True, True, False, True, False]
+    assert list(rows[H.MISSING]) == [False, False, False, True, False, False, True, False]
+    assert rows[H.AUDIT_SHA256].eq("f" * 64).all()
+    assert str(rows[H.RECORDED_AT].iloc[0]) == "2026-01-02 03:04:05+00:00"
+
+
+def test_partition_layout_is_hive(dataset: Path) -> None:
+    files = sorted(p.relative_to(dataset).as_posix() for p in dataset.rglob("*.parquet"))
+    assert files == [
+        "job_id=job-a/round=1/part-0.parquet",
+        "job_id=job-a/round=3/part-0.parquet",
+        "job_id=job-b/round=2/part-0.parquet",
+    ]
+
+
+def test_read_by_pandas_pyarrow_duckdb_as_one_table(dataset: Path) -> None:
+    expected = len(ROUND1) + len(ROUND3) + 2
+    frame = pd.read_parquet(dataset)
+    assert len(frame) == expected
+    assert sorted(frame[C.JOB_ID].astype(str).unique()) == ["job-a", "job-b"]
+    table = ds.dataset(dataset, format="parquet", partitioning="hive").to_table()
+    assert table.num_rows == expected
+    assert set(table.column("round").to_pylist()) == {1, 2, 3}
+    got = duckdb.sql(
+        f"select job_id, round, count(*) as n from read_parquet('{dataset}/**/*.parquet', "
+        "hive_partitioning = true) group by all order by all"
+    ).fetchall()
+    assert got == [("job-a", 1, len(ROUND1)), ("job-a", 3, len(ROUND3)), ("job-b", 2, 2)]
+
+
+def test_read_history_filters_one_job_typed(dataset: Path) -> None:
+    frame = H.read_history(dataset, "job-a")
+    assert H.rounds(frame) == [1, 3]
+    assert set(frame[C.JOB_ID]) == {"job-a"}
+    assert frame[H.ROUND].dtype == "int64"
+    assert H.read_history(dataset.parent / "none").empty
+
+
+def test_rewriting_a_round_replaces_its_partition(dataset: Path) -> None:
+    H.write_round(dataset, "job-b", 2, rows_of(ROUND1[:1]), {})
+    assert len(H.read_history(dataset, "job-b")) == 1
+
+
+def test_compare_classifies_latest_against_previous(dataset: Path) -> None:
+    changes = H.compare(H.read_history(dataset, "job-a"))
+    got = dict(zip(changes[H.PAIR_KEY], changes[H.CHANGE], strict=True))
+    assert got == {
+        "1": H.RECURRING,
+        "2": H.FIXED,
+        "3": H.NEW,
+        "4": H.STILL_MISSING,
+        "unmatched:ghost.wav": H.STILL_MISSING,
+        "5": H.REMOVED,
+        "6": H.CLEAN,
+        "7": H.CLEAN,
+    }
+    # most important first: recurring on top
+    assert list(changes[H.CHANGE])[:2] == [H.RECURRING, H.NEW]
+    first = changes.iloc[0]
+    assert (first["verdict_r1"], first["verdict_r3"], list(first[C.AUDIT_ERROR_CODES])) == (
+        "drop",
+        "drop",
+        ["MSS.1"],
+    )
+    removed = changes[changes[H.PAIR_KEY] == "5"].iloc[0]
+    assert removed["verdict_r1"] == "drop" and pd.isna(removed["verdict_r3"])
+    assert H.change_counts(changes) == {
+        H.RECURRING: 1,
+        H.NEW: 1,
+        H.STILL_MISSING: 2,
+        H.FIXED: 1,
+        H.REMOVED: 1,
+        H.CLEAN: 2,
+    }
+
+
+def test_single_round_flags_are_new(dataset: Path) -> None:
+    changes = H.compare(H.read_history(dataset, "job-b"))
+    assert list(changes[H.CHANGE]) == [H.NEW, H.NEW]
+    assert list(changes.columns) == [
+        H.PAIR_KEY,
+        C.AUDIO_NAME,
+        "verdict_r2",
+        C.AUDIT_ERROR_CODES,
+        H.CHANGE,
+    ]
+
+
+def test_job_history_document(dataset: Path) -> None:
+    doc = H.job_history(dataset, "job-a")
+    assert (doc["rounds"], doc["latest"], doc["previous"]) == ([1, 3], 3, 1)
+    assert [p[H.PAIR_KEY] for p in doc["recurring"]] == ["1"]
+    assert doc["changes"][H.FIXED] == 1
+    assert H.job_history(dataset, "nobody")["rounds"] == []
