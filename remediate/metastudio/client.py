@@ -20,6 +20,7 @@ server-provided text is scrubbed of them before it is shown.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.utils
 import ipaddress
@@ -71,6 +72,8 @@ DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_MAX_RETRY_TIME_S = 120.0
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_ATTACHMENT_BYTES = 512 * 1024 * 1024
+#: Wall-clock bound on one attachment download, however the bytes trickle in.
+DEFAULT_ATTACHMENT_DEADLINE_S = 900.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PAGE_SIZE = 100
 #: Guard against a server whose ``count`` never stops growing.
@@ -310,6 +313,7 @@ class ClientSettings:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
     max_attachment_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES
+    attachment_deadline_s: float = DEFAULT_ATTACHMENT_DEADLINE_S
     user_agent: str = f"remediate/{__version__}"
 
 
@@ -430,7 +434,9 @@ class MetaStudioClient:
         read = max(0.001, min(self.settings.read_timeout_s, remaining))
         return httpx.Timeout(connect=connect, read=read, write=read, pool=connect)
 
-    def _read_capped(self, response: httpx.Response, cap: int) -> bytes:
+    def _read_capped(self, response: httpx.Response, cap: int, deadline: float) -> bytes:
+        """The body, at most ``cap`` bytes, complete before ``deadline`` (on ``clock``): a
+        body trickling in a byte at a time never outlasts the call's time budget."""
         declared = response.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > cap:
             raise _TooLarge(int(declared))
@@ -440,6 +446,8 @@ class MetaStudioClient:
             size += len(chunk)
             if size > cap:
                 raise _TooLarge(size)
+            if self._clock() > deadline:
+                raise httpx.ReadTimeout("the body did not arrive within the time budget")
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -466,7 +474,9 @@ class MetaStudioClient:
                 with self._http.stream("GET", url, timeout=self._timeout(remaining)) as resp:
                     # Scrubbed before anything reads it: a server may echo our credentials.
                     content = self._redact.body(
-                        self._read_capped(resp, self.settings.max_response_bytes)
+                        self._read_capped(
+                            resp, self.settings.max_response_bytes, start + policy.max_total_s
+                        )
                     )
                     status = resp.status_code
                     headers = resp.headers
@@ -630,6 +640,7 @@ class MetaStudioClient:
             dest_dir,
             name=name,
             max_bytes=self.settings.max_attachment_bytes,
+            deadline_s=self.settings.attachment_deadline_s,
             timeout=httpx.Timeout(
                 self.settings.read_timeout_s, connect=self.settings.connect_timeout_s
             ),
@@ -674,6 +685,7 @@ def download_attachment(
     *,
     name: str | None = None,
     max_bytes: int = DEFAULT_MAX_ATTACHMENT_BYTES,
+    deadline_s: float = DEFAULT_ATTACHMENT_DEADLINE_S,
     timeout: httpx.Timeout | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> Path:
@@ -681,9 +693,12 @@ def download_attachment(
 
     https only (plain http for loopback hosts); a fresh client with no auth and no
     default headers, so none of our credentials reach the storage host; no redirects.
-    The file is written to a temporary name and renamed when complete.
+    The file is written to a temporary name and renamed when complete; the whole download
+    ends within ``deadline_s`` of wall-clock time. ``dest_dir`` is only left behind when
+    the download succeeds (or it existed before).
     Raises ApiRequestError for a refused URL or HTTP error, ApiResponseError over the
-    cap, ApiUnavailableError on a network failure, OutputError when it cannot be written.
+    cap, ApiUnavailableError on a network failure or past the deadline, OutputError when
+    it cannot be written.
     """
     parts = urlsplit(url)
     op = "attachment download"
@@ -694,9 +709,11 @@ def download_attachment(
             f"{op}: refused a non-https attachment URL ({parts.scheme or '?'}://)"
         )
     file_name = safe_file_name(name, url)
+    created = not dest_dir.exists()
     ensure_out_dir(dest_dir)
     target = dest_dir / file_name
     tmp = dest_dir / f".{file_name}.part-{os.getpid()}"
+    deadline = time.monotonic() + deadline_s
     try:
         with (
             httpx.Client(
@@ -722,6 +739,10 @@ def download_attachment(
                     size += len(chunk)
                     if size > max_bytes:
                         raise ApiResponseError(f"{op}: over the {max_bytes} byte cap")
+                    if time.monotonic() > deadline:
+                        raise ApiUnavailableError(
+                            f"{op}: not complete after {deadline_s:.0f} s ({size} bytes)"
+                        )
                     fh.write(chunk)
         os.replace(tmp, target)
     except httpx.HTTPError as exc:
@@ -731,4 +752,7 @@ def download_attachment(
     finally:
         if tmp.exists():
             tmp.unlink()
+        if created and not target.exists():
+            with contextlib.suppress(OSError):
+                dest_dir.rmdir()  # only when empty: a failed download leaves no folder
     return target
