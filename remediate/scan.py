@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import sqlite3
-import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +25,7 @@ from remediate import columns as C
 from remediate._version import __version__
 from remediate.audio.probe import PROBE_VERSION, AudioFacts, ProbeSettings, probe, samples_sha256
 from remediate.texts import TextFacts, decode_text
+from remediate.workers import worker_pool
 
 #: Below this many files to measure, a process pool costs more than it saves.
 POOL_MIN_FILES = 48
@@ -81,49 +78,6 @@ def _measure_text(path: str) -> dict[str, Any]:
 def _work(item: tuple[str, str, ProbeSettings]) -> dict[str, Any]:
     kind, path, settings = item
     return _measure_audio(path, settings) if kind == "audio" else _measure_text(path)
-
-
-def _init_worker() -> None:
-    # The probe makes no BLAS calls (sums of squares are integer reductions, FFTs are
-    # pocketfft), so OpenBLAS oversubscription (performance.md) cannot bite; pin it anyway
-    # for a BLAS loaded later in the worker.
-    os.environ["OPENBLAS_NUM_THREADS"] = "1"
-    os.environ["OMP_NUM_THREADS"] = "1"
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    """fork on Linux: no re-import of ``__main__`` (library callers need no main guard) and
-    no interpreter start-up per worker; spawn elsewhere, with BLAS pinned in the environment."""
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-@contextmanager
-def _single_threaded_env() -> Iterator[None]:
-    keys = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-    saved = {k: os.environ.get(k) for k in keys}
-    try:
-        for k in keys:
-            os.environ[k] = "1"
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-@contextmanager
-def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """The process pool every parallel stage uses (scan, duplicate hashes, fix): fork on
-    Linux, BLAS pinned to one thread per worker."""
-    with _single_threaded_env():
-        with ProcessPoolExecutor(
-            workers, mp_context=_pool_context(), initializer=_init_worker
-        ) as pool:
-            yield pool
 
 
 # --- cache -----------------------------------------------------------------------------

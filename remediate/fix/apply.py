@@ -280,7 +280,8 @@ def apply_plan(
     process pool like the scan; results are gathered in plan order, and each pair's dither
     is seeded from its id and source hash, so the bytes equal a one-process run's.
     Raises OutputError when the output cannot be written."""
-    from remediate.scan import POOL_MIN_FILES, worker_pool
+    from remediate.scan import POOL_MIN_FILES
+    from remediate.workers import worker_pool
 
     facts = {r[C.PAIR_ID]: r for r in C.records(measurements)}
     tasks: list[_PairTask] = []
