@@ -16,6 +16,7 @@ import pandas as pd
 
 from remediate import columns as C
 from remediate import safetext
+from remediate.contract import coerce
 from remediate.errors import AuditFileError
 
 #: ``audit_time`` at or above this is taken as epoch milliseconds, below as seconds
@@ -171,17 +172,7 @@ def _frame(rows: list[dict[str, Any]], job_id: str | None) -> pd.DataFrame:
     df[C.AUDIT_TIME] = pd.Series(
         [audit_time(v) for v in df[C.AUDIT_TIME_RAW]], dtype="datetime64[us, UTC]", index=df.index
     )
-    df[C.AUDIT_TIME_RAW] = df[C.AUDIT_TIME_RAW].astype("Int64")
-    for col in (
-        C.SOURCE,
-        C.AUDIO_NAME,
-        C.TEXT_NAME,
-        C.ERROR_CODE,
-        C.ERROR_MESSAGE,
-        C.ATTACHMENT_NAME,
-    ):
-        df[col] = df[col].astype("str")
-    return df[C.AUDIT_COLUMNS]
+    return coerce(df[C.AUDIT_COLUMNS], C.AUDIT_DTYPES)
 
 
 def empty_audit_frame() -> pd.DataFrame:

@@ -1,7 +1,13 @@
 """Column names and dtypes of every frame that crosses a module boundary.
 
-Use these constants instead of string literals: a renamed column is then one edit,
-and the writers derive their Arrow schemas from the same lists.
+Use these constants instead of string literals: a renamed column is then one edit.
+Each table is one ordered mapping ``name -> dtype`` (``*_DTYPES``); its column list
+(``*_COLUMNS``), the pandas dtypes the frame builders give it
+(:func:`remediate.contract.coerce`) and the Arrow schema its Parquet file is written with
+(:mod:`remediate.contract`) all come from that mapping. To add a column: define its name
+here and add it, with its dtype, to its table's mapping; nothing else changes.
+
+Dtypes are pandas dtype names; the contract maps each to one Arrow type.
 """
 
 from __future__ import annotations
@@ -10,6 +16,18 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     import pandas as pd
+
+# --- dtypes (pandas names; Arrow types in remediate.contract) -----------------
+STR: Final = "str"  # Arrow string; missing = null
+INT: Final = "Int64"  # nullable integer; Arrow int64
+INT_NOT_NULL: Final = "int64"
+FLOAT: Final = "float64"  # missing = NaN; Arrow double (null)
+BOOL: Final = "bool"
+BOOLEAN: Final = "boolean"  # nullable
+TIMESTAMP: Final = "datetime64[us, UTC]"
+LIST_STR: Final = "list<str>"  # Python lists in an object column; Arrow list<string>
+LIST_INT: Final = "list<int64>"
+DTYPES: Final = (STR, INT, INT_NOT_NULL, FLOAT, BOOL, BOOLEAN, TIMESTAMP, LIST_STR, LIST_INT)
 
 # --- shared -----------------------------------------------------------------
 PAIR_ID: Final = "pair_id"
@@ -29,18 +47,19 @@ ATTACHMENT_NAME: Final = "attachment_name"
 SOURCE_SYSTEM: Final = "system"
 SOURCE_ADMIN: Final = "admin"
 
-AUDIT_COLUMNS: Final = [
-    ENTRY_ID,
-    JOB_ID,
-    SOURCE,
-    AUDIT_TIME,
-    AUDIT_TIME_RAW,
-    AUDIO_NAME,
-    TEXT_NAME,
-    ERROR_CODE,
-    ERROR_MESSAGE,
-    ATTACHMENT_NAME,
-]
+AUDIT_DTYPES: Final[dict[str, str]] = {
+    ENTRY_ID: INT_NOT_NULL,
+    JOB_ID: STR,
+    SOURCE: STR,
+    AUDIT_TIME: TIMESTAMP,
+    AUDIT_TIME_RAW: INT,
+    AUDIO_NAME: STR,
+    TEXT_NAME: STR,
+    ERROR_CODE: STR,
+    ERROR_MESSAGE: STR,
+    ATTACHMENT_NAME: STR,
+}
+AUDIT_COLUMNS: Final = list(AUDIT_DTYPES)
 
 # --- pairs: the corpus as discovered -------------------------------------------
 PAIR_KEY: Final = "pair_key"
@@ -49,16 +68,17 @@ AUDIO_MTIME_NS: Final = "audio_mtime_ns"
 TEXT_BYTES: Final = "text_bytes"
 TEXT_MTIME_NS: Final = "text_mtime_ns"
 
-PAIR_COLUMNS: Final = [
-    PAIR_ID,
-    PAIR_KEY,
-    AUDIO_NAME,
-    TEXT_NAME,
-    AUDIO_BYTES,
-    AUDIO_MTIME_NS,
-    TEXT_BYTES,
-    TEXT_MTIME_NS,
-]
+PAIR_DTYPES: Final[dict[str, str]] = {
+    PAIR_ID: STR,
+    PAIR_KEY: STR,
+    AUDIO_NAME: STR,
+    TEXT_NAME: STR,
+    AUDIO_BYTES: INT,
+    AUDIO_MTIME_NS: INT,
+    TEXT_BYTES: INT,
+    TEXT_MTIME_NS: INT,
+}
+PAIR_COLUMNS: Final = list(PAIR_DTYPES)
 
 # --- measurements: what the scan read from each file ---------------------------
 CONTAINER: Final = "container"  # sniffed from the bytes: wav, rf64, ogg, mp3, flac, ...
@@ -96,37 +116,51 @@ TEXT: Final = "text"  # decoded content (NFC not applied: what the file says)
 TEXT_CHARS: Final = "text_chars"
 TEXT_ERROR: Final = "text_error"
 
-AUDIO_MEASUREMENTS: Final = [
-    CONTAINER,
-    FORMAT,
-    SUBTYPE,
-    SAMPLERATE,
-    CHANNELS,
-    FRAMES,
-    DURATION_S,
-    DECLARED_DATA_BYTES,
-    ACTUAL_DATA_BYTES,
-    PEAK_DBFS,
-    CLIP_FRACTION,
-    CLIP_SAMPLES,
-    CLIP_LONGEST_RUN,
-    DC_OFFSET,
-    RMS_DBFS,
-    MAX_SHORT_RMS_DBFS,
-    LEAD_SILENCE_S,
-    TRAIL_SILENCE_S,
-    SPEECH_RATIO,
-    NOISE_FLOOR_DBFS,
-    SNR_DB,
-    BANDWIDTH_HZ,
-    CHANNEL_BALANCE_DB,
-    LOUDNESS_LUFS,
-    AUDIO_SHA256,
-    SAMPLES_FINGERPRINT,
-    SAMPLES_SHA256,
-    AUDIO_ERROR,
-]
-TEXT_MEASUREMENTS: Final = [TEXT_ENCODING, TEXT_BOM, TEXT, TEXT_CHARS, TEXT_ERROR]
+AUDIO_MEASUREMENT_DTYPES: Final[dict[str, str]] = {
+    CONTAINER: STR,
+    FORMAT: STR,
+    SUBTYPE: STR,
+    SAMPLERATE: INT,
+    CHANNELS: INT,
+    FRAMES: INT,
+    DURATION_S: FLOAT,
+    DECLARED_DATA_BYTES: INT,
+    ACTUAL_DATA_BYTES: INT,
+    PEAK_DBFS: FLOAT,
+    CLIP_FRACTION: FLOAT,
+    CLIP_SAMPLES: INT,
+    CLIP_LONGEST_RUN: INT,
+    DC_OFFSET: FLOAT,
+    RMS_DBFS: FLOAT,
+    MAX_SHORT_RMS_DBFS: FLOAT,
+    LEAD_SILENCE_S: FLOAT,
+    TRAIL_SILENCE_S: FLOAT,
+    SPEECH_RATIO: FLOAT,
+    NOISE_FLOOR_DBFS: FLOAT,
+    SNR_DB: FLOAT,
+    BANDWIDTH_HZ: FLOAT,
+    CHANNEL_BALANCE_DB: FLOAT,
+    LOUDNESS_LUFS: FLOAT,
+    AUDIO_SHA256: STR,
+    SAMPLES_FINGERPRINT: STR,
+    SAMPLES_SHA256: STR,
+    AUDIO_ERROR: STR,
+}
+AUDIO_MEASUREMENTS: Final = list(AUDIO_MEASUREMENT_DTYPES)
+TEXT_MEASUREMENT_DTYPES: Final[dict[str, str]] = {
+    TEXT_ENCODING: STR,
+    TEXT_BOM: BOOLEAN,
+    TEXT: STR,
+    TEXT_CHARS: INT,
+    TEXT_ERROR: STR,
+}
+TEXT_MEASUREMENTS: Final = list(TEXT_MEASUREMENT_DTYPES)
+#: The measurements frame of the scan: one row per pair.
+MEASUREMENT_DTYPES: Final[dict[str, str]] = {
+    PAIR_ID: STR,
+    **AUDIO_MEASUREMENT_DTYPES,
+    **TEXT_MEASUREMENT_DTYPES,
+}
 
 # --- findings: one row per problem found ------------------------------------
 CHECK: Final = "check"
@@ -138,7 +172,17 @@ MESSAGE: Final = "message"
 #: The severity band that fired for a graded check, e.g. ``error < 2`` (null otherwise).
 BAND: Final = "band"
 
-FINDING_COLUMNS: Final = [PAIR_ID, CHECK, SEVERITY, VALUE, THRESHOLD, FIXABLE, MESSAGE, BAND]
+FINDING_DTYPES: Final[dict[str, str]] = {
+    PAIR_ID: STR,
+    CHECK: STR,
+    SEVERITY: STR,
+    VALUE: FLOAT,
+    THRESHOLD: FLOAT,
+    FIXABLE: BOOL,
+    MESSAGE: STR,
+    BAND: STR,
+}
+FINDING_COLUMNS: Final = list(FINDING_DTYPES)
 
 SEVERITY_ERROR: Final = "error"
 SEVERITY_WARNING: Final = "warning"
@@ -161,25 +205,48 @@ VERDICT_DROP: Final = "drop"
 VERDICT_UNMATCHED: Final = "unmatched"
 VERDICTS: Final = (VERDICT_KEEP, VERDICT_FIX, VERDICT_DROP, VERDICT_UNMATCHED)
 
-REPORT_COLUMNS: Final = [
-    PAIR_ID,
-    AUDIO_NAME,
-    TEXT_NAME,
-    DURATION_S,
-    SAMPLERATE,
-    CHANNELS,
-    SUBTYPE,
-    AUDIO_SHA256,
-    AUDIT_ERROR_CODES,
-    AUDIT_ENTRY_IDS,
-    CHECKS,
-    VERDICT,
-    REASONS,
-]
+REPORT_DTYPES: Final[dict[str, str]] = {
+    PAIR_ID: STR,
+    AUDIO_NAME: STR,
+    TEXT_NAME: STR,
+    DURATION_S: FLOAT,
+    SAMPLERATE: INT,
+    CHANNELS: INT,
+    SUBTYPE: STR,
+    AUDIO_SHA256: STR,
+    AUDIT_ERROR_CODES: LIST_STR,
+    AUDIT_ENTRY_IDS: LIST_INT,
+    CHECKS: LIST_STR,
+    VERDICT: STR,
+    REASONS: LIST_STR,
+}
+REPORT_COLUMNS: Final = list(REPORT_DTYPES)
 
 # --- manifest.csv ---------------------------------------------------------------
 SHA256: Final = "sha256"
 MANIFEST_COLUMNS: Final = [AUDIO_NAME, TEXT_NAME, DURATION_S, SHA256, VERDICT]
+
+# --- the fix: plan (in memory), fix log (fixes.parquet), its manifest and dropped.csv ----
+ACTION: Final = "action"
+PARAMETERS: Final = "parameters"  # JSON text
+VALUE_BEFORE: Final = "value_before"  # JSON text
+VALUE_AFTER: Final = "value_after"  # JSON text
+ORIGINAL_AUDIO_NAME: Final = "original_audio_name"
+ORIGINAL_TEXT_NAME: Final = "original_text_name"
+STAGE: Final = "stage"  # where a pair was dropped: run | apply | recheck
+
+PLAN_COLUMNS: Final = [PAIR_ID, ACTION, CHECK, PARAMETERS]
+FIX_DTYPES: Final[dict[str, str]] = {
+    PAIR_ID: STR,
+    ACTION: STR,
+    CHECK: STR,
+    PARAMETERS: STR,
+    VALUE_BEFORE: STR,
+    VALUE_AFTER: STR,
+}
+FIX_COLUMNS: Final = list(FIX_DTYPES)
+FIX_MANIFEST_COLUMNS: Final = [*MANIFEST_COLUMNS, ORIGINAL_AUDIO_NAME, ORIGINAL_TEXT_NAME]
+DROPPED_COLUMNS: Final = [PAIR_ID, ORIGINAL_AUDIO_NAME, ORIGINAL_TEXT_NAME, STAGE, REASONS]
 
 
 def records(df: pd.DataFrame) -> list[dict[str, Any]]:

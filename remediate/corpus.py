@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from remediate import columns as C
+from remediate.contract import frame
 from remediate.errors import CorpusError
 from remediate.names import (
     AUDIO_EXTENSIONS,
@@ -172,9 +173,4 @@ def _row(
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=C.PAIR_COLUMNS)
-    for col in (C.PAIR_ID, C.PAIR_KEY, C.AUDIO_NAME, C.TEXT_NAME):
-        df[col] = df[col].astype("str")
-    for col in (C.AUDIO_BYTES, C.AUDIO_MTIME_NS, C.TEXT_BYTES, C.TEXT_MTIME_NS):
-        df[col] = df[col].astype("Int64")
-    return df.reset_index(drop=True)
+    return frame(rows, C.PAIR_DTYPES).reset_index(drop=True)

@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from remediate import contract as K
 from remediate._version import __version__
 from remediate.audit import MILLIS_THRESHOLD, parse_audit_result
 from remediate.config import Config
@@ -31,13 +32,7 @@ from remediate.files import ensure_out_dir
 from remediate.metastudio.client import MetaStudioClient
 from remediate.metastudio.models import ApiResponse, AuditResult, TrainingJob
 from remediate.profiles import JOB_TYPE_TO_EDITION
-from remediate.report import AUDIT_SCHEMA, write_bytes, write_json, write_parquet
-
-AUDIT_COPY = "audit-result.json"
-AUDIT_ERRORS = "audit_errors.parquet"
-JOB_FILE = "job.json"
-FETCH_FILE = "fetch.json"
-ATTACHMENTS = "attachments"
+from remediate.report import write_bytes, write_json, write_parquet
 
 
 @dataclass(frozen=True)
@@ -156,7 +151,7 @@ def _download(
         return None, {"status": "none"}, None
     name = admin.attachment_name if admin else None
     try:
-        path = client.download(url, out / ATTACHMENTS, name=name)
+        path = client.download(url, out / K.ATTACHMENTS_DIR, name=name)
     except (ApiError, OutputError) as exc:
         warning = f"attachment not downloaded: {client.scrub(str(exc))}"
         return None, {"status": "failed", "error": client.scrub(str(exc))}, warning
@@ -166,9 +161,7 @@ def _download(
 
 def _meta(fetched: Fetched) -> dict[str, Any]:
     return {
-        "tool": "remediate",
-        "version": __version__,
-        "created_at": fetched.fetched_at,
+        **K.metadata("fetch", fetched.fetched_at),
         "audit_source": fetched.audit_source,
         "job_id": fetched.job_id,
     }
@@ -190,11 +183,11 @@ def write_fetched(
     out = ensure_out_dir(out)
     outputs: dict[str, Path] = dict(extra_outputs or {})
     if audit_files:
-        outputs["audit_copy"] = write_bytes(out / AUDIT_COPY, fetched.audit_bytes)
+        outputs["audit_copy"] = write_bytes(out / K.AUDIT_COPY, fetched.audit_bytes)
         outputs["audit_errors"] = write_parquet(
-            fetched.audit_frame, out / AUDIT_ERRORS, AUDIT_SCHEMA, _meta(fetched)
+            fetched.audit_frame, out / K.AUDIT_ERRORS, K.AUDIT_ERRORS_OUTPUT, _meta(fetched)
         )
-    outputs["job"] = write_bytes(out / JOB_FILE, fetched.job_response.content)
+    outputs["job"] = write_bytes(out / K.JOB_FILE, fetched.job_response.content)
     path: Path | None = None
     warnings: list[str] = []
     info: dict[str, Any] = {"status": "skipped"}
@@ -206,8 +199,8 @@ def write_fetched(
             outputs["attachment"] = path
     doc = provenance(fetched)
     doc["attachment"] = info
-    doc["outputs"] = {k: str(v) for k, v in outputs.items()} | {"fetch": str(out / FETCH_FILE)}
-    outputs["fetch"] = write_json(out / FETCH_FILE, doc)
+    doc["outputs"] = {k: str(v) for k, v in outputs.items()} | {"fetch": str(out / K.FETCH_FILE)}
+    outputs["fetch"] = write_json(out / K.FETCH_FILE, doc)
     return FetchOutcome(fetched, outputs, doc, path, tuple(warnings))
 
 

@@ -6,7 +6,6 @@ on its own. Stages exchange DataFrames; the only I/O is in the stage modules.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import tempfile
@@ -15,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
 from remediate import columns as C
-from remediate._version import __version__
+from remediate import contract as K
 from remediate.audio.probe import ProbeSettings
 from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_file
 from remediate.checks import run_checks
@@ -29,9 +27,6 @@ from remediate.files import ensure_out_dir
 from remediate.join import match_audit
 from remediate.profiles import Profile, load_profile
 from remediate.report import (
-    AUDIT_SCHEMA,
-    FINDINGS_SCHEMA,
-    REPORT_SCHEMA,
     manifest_frame,
     write_bytes,
     write_json,
@@ -41,14 +36,6 @@ from remediate.report import (
 from remediate.scan import ProgressCallback, ScanOptions, ScanStats, measure
 from remediate.summary import summarise
 from remediate.verdict import decide
-
-AUDIT_COPY = "audit-result.json"
-AUDIT_ERRORS = "audit_errors.parquet"
-FINDINGS = "findings.parquet"
-MEASUREMENTS = "measurements.parquet"
-REPORT = "report.parquet"
-MANIFEST = "manifest.csv"
-SUMMARY = "summary.json"
 
 
 @dataclass(frozen=True)
@@ -154,17 +141,18 @@ def analyse(
     )
 
 
-def _metadata(config: Config, audit_source: str | None, created: str) -> dict[str, Any]:
+def _metadata(config: Config, command: str, audit_source: str | None) -> dict[str, Any]:
+    """Provenance of a run's outputs (Parquet metadata and the top of summary.json)."""
     return {
-        "tool": "remediate",
-        "version": __version__,
-        "created_at": created,
-        "corpus_root": str(config.corpus.resolve()),
+        **K.provenance(
+            command,
+            corpus_root=str(config.corpus.resolve()),
+            edition=config.edition,
+            overrides=config.overrides,
+            language=config.language,
+        ),
         "audit_source": audit_source,
         "job_id": config.job_id,
-        "edition": config.edition,
-        "overrides": list(config.overrides),
-        "language": config.language,
         "loudness": config.loudness,
         "skip_checks": list(config.skip_checks),
         "only_checks": list(config.only_checks),
@@ -181,8 +169,7 @@ def write(result: RunResult, audit_bytes: bytes | None, audit_source: str | None
     """
     config = result.config
     out = ensure_out_dir(config.out)
-    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    meta = _metadata(config, audit_source, created)
+    meta = _metadata(config, "scan" if audit_bytes is None else "run", audit_source)
     try:
         staging = Path(tempfile.mkdtemp(prefix=".remediate-staging-", dir=out))
     except OSError as exc:
@@ -190,21 +177,24 @@ def write(result: RunResult, audit_bytes: bytes | None, audit_source: str | None
     try:
         names: dict[str, str] = {}
         if audit_bytes is not None:
-            write_bytes(staging / AUDIT_COPY, audit_bytes)
-            write_parquet(result.audit, staging / AUDIT_ERRORS, AUDIT_SCHEMA, meta)
-            names.update(audit_copy=AUDIT_COPY, audit_errors=AUDIT_ERRORS)
-        write_parquet(result.findings, staging / FINDINGS, FINDINGS_SCHEMA, meta)
-        _write_measurements(result, staging / MEASUREMENTS, meta)
-        write_parquet(result.report, staging / REPORT, REPORT_SCHEMA, meta)
-        write_manifest(staging / MANIFEST, result.manifest)
-        names.update(findings=FINDINGS, measurements=MEASUREMENTS, report=REPORT, manifest=MANIFEST)
+            write_bytes(staging / K.AUDIT_COPY, audit_bytes)
+            write_parquet(result.audit, staging / K.AUDIT_ERRORS, K.AUDIT_ERRORS_OUTPUT, meta)
+            names.update(audit_copy=K.AUDIT_COPY, audit_errors=K.AUDIT_ERRORS)
+        write_parquet(result.findings, staging / K.FINDINGS, K.FINDINGS_OUTPUT, meta)
+        measurements = result.pairs.merge(result.measurements, on=C.PAIR_ID, how="left")
+        write_parquet(measurements, staging / K.MEASUREMENTS, K.MEASUREMENTS_OUTPUT, meta)
+        write_parquet(result.report, staging / K.REPORT, K.REPORT_OUTPUT, meta)
+        write_manifest(staging / K.MANIFEST, result.manifest)
+        names.update(
+            findings=K.FINDINGS, measurements=K.MEASUREMENTS, report=K.REPORT, manifest=K.MANIFEST
+        )
         outputs = {key: out / name for key, name in names.items()}
-        outputs["summary"] = out / SUMMARY
-        summary = {**meta, **result.summary, "outputs": {k: str(v) for k, v in outputs.items()}}
-        write_json(staging / SUMMARY, summary)
+        outputs["summary"] = out / K.SUMMARY
+        summary = _summary(meta, result.summary, outputs)
+        write_json(staging / K.SUMMARY, summary)
         try:
-            (out / SUMMARY).unlink(missing_ok=True)
-            for name in [*names.values(), SUMMARY]:
+            (out / K.SUMMARY).unlink(missing_ok=True)
+            for name in [*names.values(), K.SUMMARY]:
                 os.replace(staging / name, out / name)
         except OSError as exc:
             raise OutputError(f"cannot write into {out}: {exc.strerror or exc}", path=out) from None
@@ -213,10 +203,19 @@ def write(result: RunResult, audit_bytes: bytes | None, audit_source: str | None
     return replace(result, summary=summary, outputs=outputs)
 
 
-def _write_measurements(result: RunResult, path: Path, meta: dict[str, Any]) -> Path:
-    frame = result.pairs.merge(result.measurements, on=C.PAIR_ID, how="left")
-    schema = pa.Schema.from_pandas(frame, preserve_index=False)
-    return write_parquet(frame, path, schema, meta)
+def _summary(
+    meta: dict[str, Any], found: dict[str, Any], outputs: dict[str, Path]
+) -> dict[str, Any]:
+    """summary.json: provenance, then what the run found; ``edition`` extends the provenance's.
+
+    Provenance keys in ``found`` (a result written before) are replaced by this write's.
+    """
+    return {
+        **meta,
+        **{k: v for k, v in found.items() if k not in meta},
+        "edition": {**meta["edition"], **found["edition"]},
+        "outputs": {k: str(v) for k, v in outputs.items()},
+    }
 
 
 def run(

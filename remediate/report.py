@@ -22,56 +22,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from remediate import columns as C
+from remediate.contract import METADATA_KEY, ParquetOutput
 from remediate.errors import OutputError
-
-METADATA_KEY = b"remediate"
-
-_STR = pa.string()
-_LIST_STR = pa.list_(pa.string())
-
-AUDIT_SCHEMA = pa.schema(
-    [
-        (C.ENTRY_ID, pa.int64()),
-        (C.JOB_ID, _STR),
-        (C.SOURCE, _STR),
-        (C.AUDIT_TIME, pa.timestamp("us", tz="UTC")),
-        (C.AUDIT_TIME_RAW, pa.int64()),
-        (C.AUDIO_NAME, _STR),
-        (C.TEXT_NAME, _STR),
-        (C.ERROR_CODE, _STR),
-        (C.ERROR_MESSAGE, _STR),
-        (C.ATTACHMENT_NAME, _STR),
-    ]
-)
-FINDINGS_SCHEMA = pa.schema(
-    [
-        (C.PAIR_ID, _STR),
-        (C.CHECK, _STR),
-        (C.SEVERITY, _STR),
-        (C.VALUE, pa.float64()),
-        (C.THRESHOLD, pa.float64()),
-        (C.FIXABLE, pa.bool_()),
-        (C.MESSAGE, _STR),
-        (C.BAND, _STR),
-    ]
-)
-REPORT_SCHEMA = pa.schema(
-    [
-        (C.PAIR_ID, _STR),
-        (C.AUDIO_NAME, _STR),
-        (C.TEXT_NAME, _STR),
-        (C.DURATION_S, pa.float64()),
-        (C.SAMPLERATE, pa.int64()),
-        (C.CHANNELS, pa.int64()),
-        (C.SUBTYPE, _STR),
-        (C.AUDIO_SHA256, _STR),
-        (C.AUDIT_ERROR_CODES, _LIST_STR),
-        (C.AUDIT_ENTRY_IDS, pa.list_(pa.int64())),
-        (C.CHECKS, _LIST_STR),
-        (C.VERDICT, _STR),
-        (C.REASONS, _LIST_STR),
-    ]
-)
 
 
 @contextmanager
@@ -116,9 +68,14 @@ def write_json(path: Path, doc: Any) -> Path:
 
 
 def write_parquet(
-    df: pd.DataFrame, path: Path, schema: pa.Schema, metadata: dict[str, Any]
+    df: pd.DataFrame, path: Path, output: ParquetOutput | pa.Schema, metadata: dict[str, Any]
 ) -> Path:
-    """Write a frame as Parquet (zstd) with an explicit schema and tool metadata."""
+    """Write a frame as Parquet (zstd), cast to its contract schema, with tool metadata.
+
+    ``output`` is one of :data:`remediate.contract.PARQUET_OUTPUTS` (or a bare schema);
+    a missing column or a value that does not fit its declared type raises.
+    """
+    schema = output.schema if isinstance(output, ParquetOutput) else output
     table = pa.Table.from_pandas(df[schema.names], schema=schema, preserve_index=False)
     meta = dict(table.schema.metadata or {})
     meta[METADATA_KEY] = json.dumps(metadata, ensure_ascii=False).encode("utf-8")

@@ -24,6 +24,7 @@ import pandas as pd
 from remediate import columns as C
 from remediate._version import __version__
 from remediate.audio.probe import PROBE_VERSION, AudioFacts, ProbeSettings, probe, samples_sha256
+from remediate.contract import coerce
 from remediate.texts import TextFacts, decode_text
 from remediate.workers import worker_pool
 
@@ -309,40 +310,6 @@ def _frame(
     return coerce_measurements(df)
 
 
-_INT_COLS = (
-    C.SAMPLERATE,
-    C.CHANNELS,
-    C.FRAMES,
-    C.DECLARED_DATA_BYTES,
-    C.ACTUAL_DATA_BYTES,
-    C.CLIP_SAMPLES,
-    C.CLIP_LONGEST_RUN,
-    C.TEXT_CHARS,
-)
-_STR_COLS = (
-    C.PAIR_ID,
-    C.CONTAINER,
-    C.FORMAT,
-    C.SUBTYPE,
-    C.AUDIO_SHA256,
-    C.SAMPLES_FINGERPRINT,
-    C.SAMPLES_SHA256,
-    C.AUDIO_ERROR,
-    C.TEXT_ENCODING,
-    C.TEXT,
-    C.TEXT_ERROR,
-)
-
-
 def coerce_measurements(df: pd.DataFrame) -> pd.DataFrame:
-    """Give the measurements frame its declared dtypes (nullable ints, floats, str, boolean)."""
-    for col in df.columns:
-        if col in _INT_COLS:
-            df[col] = df[col].astype("Int64")
-        elif col in _STR_COLS:
-            df[col] = df[col].astype("str")
-        elif col == C.TEXT_BOM:
-            df[col] = df[col].astype("boolean")
-        else:
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
-    return df
+    """Give the measurements frame its declared dtypes (:data:`columns.MEASUREMENT_DTYPES`)."""
+    return coerce(df, C.MEASUREMENT_DTYPES)

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 
 from remediate import columns as C
+from remediate.contract import edition_summary
 from remediate.profiles import Profile
 
 
@@ -26,7 +27,6 @@ def summarise(
     resubmit = pairs[pairs[C.VERDICT].isin([C.VERDICT_KEEP, C.VERDICT_FIX])]
     verdicts = {v: int((report[C.VERDICT] == v).sum()) for v in C.VERDICTS}
     accounted = sorted({int(i) for ids in report[C.AUDIT_ENTRY_IDS] for i in ids})
-    required = profile.pairs_required
     return {
         "pairs": len(pairs),
         "verdicts": verdicts,
@@ -37,11 +37,5 @@ def summarise(
         "findings_by_severity": {s: int((findings[C.SEVERITY] == s).sum()) for s in C.SEVERITIES},
         "duration_total_s": round(float(pairs[C.DURATION_S].fillna(0).sum()), 3),
         "duration_kept_s": round(float(resubmit[C.DURATION_S].fillna(0).sum()), 3),
-        "edition": {
-            "name": profile.name,
-            "pairs_required": required or None,
-            "pairs_resubmittable": len(resubmit),
-            "minimum_met": (len(resubmit) >= required) if required else None,
-            "exact_count_met": (len(resubmit) == required) if required else None,
-        },
+        "edition": edition_summary(profile.name, profile.pairs_required, len(resubmit)),
     }

@@ -21,6 +21,7 @@ import pandas as pd
 
 from remediate import columns as C
 from remediate.catalogue import lookup
+from remediate.contract import frame
 from remediate.join import NOTE
 
 _BLOCKING = (C.SEVERITY_ERROR, C.SEVERITY_WARNING)
@@ -151,10 +152,4 @@ def _verdict(found: list[dict[str, Any]], entries: list[dict[str, Any]]) -> tupl
 
 def report_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Build the report frame with its declared dtypes."""
-    df = pd.DataFrame(rows, columns=C.REPORT_COLUMNS)
-    for col in (C.PAIR_ID, C.AUDIO_NAME, C.TEXT_NAME, C.SUBTYPE, C.AUDIO_SHA256, C.VERDICT):
-        df[col] = df[col].astype("str")
-    df[C.DURATION_S] = pd.to_numeric(df[C.DURATION_S], errors="coerce").astype("float64")
-    for col in (C.SAMPLERATE, C.CHANNELS):
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype("Int64")
-    return df
+    return frame(rows, C.REPORT_DTYPES)

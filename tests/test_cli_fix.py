@@ -88,7 +88,7 @@ def test_full_fix_json_and_fail_on_count(run_dir: Path, tmp_path: Path) -> None:
         doc["package"]["sha256"]
         == json.loads((dest / "summary.json").read_text())["package"]["sha256"]
     )
-    assert doc["pairs"]["resubmit"] == 16
+    assert doc["edition"]["pairs_resubmittable"] == 16
     strict = CliRunner().invoke(
         cli.cli, ["fix", "--run-dir", str(run_dir), "--dest", str(dest), "--fail-on-count"]
     )

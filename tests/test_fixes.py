@@ -303,10 +303,13 @@ def test_zip_is_flat_and_matches_the_corpus(sample_fix: dict[str, Any]) -> None:
     assert summary["edition"] == {
         "name": "basic",
         "pairs_required": 20,
-        "pairs": 16,
-        "count_met": False,
+        "pairs_resubmittable": 16,
+        "minimum_met": False,
+        "exact_count_met": False,
     }
-    assert summary["pairs"]["resubmit"] == 16 and summary["pairs"]["fixed"] == 6
+    assert summary["pairs"] == 24
+    assert summary["verdicts"] == {"keep": 10, "fix": 6, "drop": 8}
+    assert summary["dropped_by_stage"] == {"run": 8}
     assert summary["recheck"]["findings_by_severity"]["error"] == 0
 
 

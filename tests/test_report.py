@@ -14,10 +14,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from remediate import columns as C
+from remediate.contract import REPORT_OUTPUT
 from remediate.errors import OutputError
 from remediate.files import ensure_out_dir
 from remediate.report import (
-    REPORT_SCHEMA,
     atomic_path,
     manifest_frame,
     read_metadata,
@@ -143,7 +143,7 @@ def test_interrupted_parquet_write_keeps_the_old_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "report.parquet"
-    write_parquet(REPORT, target, REPORT_SCHEMA, META)
+    write_parquet(REPORT, target, REPORT_OUTPUT.schema, META)
     before = target.read_bytes()
 
     def interrupted(table: Any, where: Any, **kwargs: Any) -> None:
@@ -152,7 +152,7 @@ def test_interrupted_parquet_write_keeps_the_old_file(
 
     monkeypatch.setattr(pq, "write_table", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        write_parquet(REPORT, target, REPORT_SCHEMA, META)
+        write_parquet(REPORT, target, REPORT_OUTPUT.schema, META)
 
     assert target.read_bytes() == before
     assert leftovers(tmp_path) == []
@@ -162,7 +162,7 @@ def test_interrupted_parquet_write_keeps_the_old_file(
 
 
 def test_parquet_metadata_round_trips(tmp_path: Path) -> None:
-    path = write_parquet(REPORT, tmp_path / "report.parquet", REPORT_SCHEMA, META)
+    path = write_parquet(REPORT, tmp_path / "report.parquet", REPORT_OUTPUT.schema, META)
 
     assert read_metadata(path) == META
 
@@ -175,11 +175,11 @@ def test_read_metadata_of_a_foreign_parquet_is_empty(tmp_path: Path) -> None:
 
 
 def test_report_reads_back_in_pandas_with_lists(tmp_path: Path) -> None:
-    path = write_parquet(REPORT, tmp_path / "report.parquet", REPORT_SCHEMA, META)
+    path = write_parquet(REPORT, tmp_path / "report.parquet", REPORT_OUTPUT.schema, META)
 
     df = pd.read_parquet(path)
 
-    assert list(df.columns) == REPORT_SCHEMA.names
+    assert list(df.columns) == REPORT_OUTPUT.schema.names
     assert list(df[C.VERDICT]) == ["keep", "fix", "drop", "unmatched"]
     assert list(df[C.CHECKS][1]) == ["audio-channels", "text-bom"]
     assert list(df[C.AUDIT_ENTRY_IDS][3]) == [1]
@@ -188,11 +188,11 @@ def test_report_reads_back_in_pandas_with_lists(tmp_path: Path) -> None:
 
 
 def test_report_reads_back_in_pyarrow_with_lists(tmp_path: Path) -> None:
-    path = write_parquet(REPORT, tmp_path / "report.parquet", REPORT_SCHEMA, META)
+    path = write_parquet(REPORT, tmp_path / "report.parquet", REPORT_OUTPUT.schema, META)
 
     table = pq.read_table(path)
 
-    assert table.schema.remove_metadata() == REPORT_SCHEMA
+    assert table.schema.remove_metadata() == REPORT_OUTPUT.schema
     rows = table.to_pylist()
     assert rows[1][C.REASONS] == ["audit MSS.20020011 — explained", "audio-channels: stereo"]
     assert rows[1][C.AUDIT_ERROR_CODES] == ["MSS.20020011"]
@@ -201,7 +201,7 @@ def test_report_reads_back_in_pyarrow_with_lists(tmp_path: Path) -> None:
 
 
 def test_report_reads_back_in_duckdb(tmp_path: Path) -> None:
-    path = write_parquet(REPORT, tmp_path / "report.parquet", REPORT_SCHEMA, META)
+    path = write_parquet(REPORT, tmp_path / "report.parquet", REPORT_OUTPUT.schema, META)
 
     counts = duckdb.sql(f"select verdict, count(*) from '{path}' group by 1 order by 1").fetchall()
     checks = duckdb.sql(f"select checks from '{path}' where pair_id = '2'").fetchall()
@@ -213,9 +213,9 @@ def test_report_reads_back_in_duckdb(tmp_path: Path) -> None:
 def test_parquet_takes_the_schema_columns_only(tmp_path: Path) -> None:
     df = REPORT.assign(extra=1)
 
-    path = write_parquet(df, tmp_path / "r.parquet", REPORT_SCHEMA, META)
+    path = write_parquet(df, tmp_path / "r.parquet", REPORT_OUTPUT.schema, META)
 
-    assert pq.read_schema(path).names == REPORT_SCHEMA.names
+    assert pq.read_schema(path).names == REPORT_OUTPUT.schema.names
 
 
 # --- manifest ---------------------------------------------------------------------

@@ -315,6 +315,8 @@ def findings_frame(rows: list[dict[str, Any]], order: list[str] | None = None) -
     """Build the findings frame with its dtypes, sorted by corpus order then check code."""
     import pandas as pd
 
+    from remediate.contract import coerce
+
     df = pd.DataFrame(rows, columns=C.FINDING_COLUMNS)
     position = {pid: i for i, pid in enumerate(order or [])}
     if len(df):
@@ -322,12 +324,7 @@ def findings_frame(rows: list[dict[str, Any]], order: list[str] | None = None) -
             position.get(p, len(position)) if isinstance(p, str) else -1 for p in df[C.PAIR_ID]
         ]
         df = df.sort_values(["_pos", C.CHECK], kind="stable").drop(columns="_pos")
-    for col in (C.PAIR_ID, C.CHECK, C.SEVERITY, C.BAND, C.MESSAGE):
-        df[col] = df[col].astype("str")
-    df[C.VALUE] = pd.to_numeric(df[C.VALUE], errors="coerce").astype("float64")
-    df[C.THRESHOLD] = pd.to_numeric(df[C.THRESHOLD], errors="coerce").astype("float64")
-    df[C.FIXABLE] = df[C.FIXABLE].astype("bool")
-    return df.reset_index(drop=True)
+    return coerce(df, C.FINDING_DTYPES).reset_index(drop=True)
 
 
 # --- rendering ------------------------------------------------------------------------------

@@ -107,5 +107,5 @@ def fix_command(
         click.echo(json.dumps(result.summary, ensure_ascii=False, default=str))
     else:
         click.echo(fixes.summary_text(result.summary), err=True)
-    if fail_on_count and result.summary["edition"].get("count_met") is False:
+    if fail_on_count and result.summary["edition"].get("exact_count_met") is False:
         sys.exit(EXIT_FINDINGS)

@@ -20,7 +20,6 @@ encoding, stripped of its BOM and written as ``clean_text`` + one newline, UTF-8
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import json
 import math
@@ -31,10 +30,9 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
-import pyarrow as pa
 
 from remediate import columns as C
-from remediate._version import __version__
+from remediate import contract as K
 from remediate.audio.probe import (
     ProbeSettings,
     read_samples,
@@ -68,17 +66,6 @@ from remediate.fix.repair import (
 from remediate.profiles import Profile, load_profile
 from remediate.report import write_json, write_manifest, write_parquet
 
-# --- columns of the plan and the fix log ---------------------------------------------------
-PLAN_COLUMNS: Final = [C.PAIR_ID, ACTION, C.CHECK, PARAMETERS]
-FIX_COLUMNS: Final = [C.PAIR_ID, ACTION, C.CHECK, PARAMETERS, VALUE_BEFORE, VALUE_AFTER]
-FIXES_SCHEMA: Final = pa.schema([(name, pa.string()) for name in FIX_COLUMNS])
-
-ORIGINAL_AUDIO_NAME: Final = "original_audio_name"
-ORIGINAL_TEXT_NAME: Final = "original_text_name"
-FIX_MANIFEST_COLUMNS: Final = [*C.MANIFEST_COLUMNS, ORIGINAL_AUDIO_NAME, ORIGINAL_TEXT_NAME]
-STAGE: Final = "stage"
-DROPPED_COLUMNS: Final = [C.PAIR_ID, ORIGINAL_AUDIO_NAME, ORIGINAL_TEXT_NAME, STAGE, C.REASONS]
-
 #: Which fixable check each action repairs (``audio-too-long`` is fixable only when
 #: trimming silence brings it under the limit; the trim then cuts both ends).
 CHECK_ACTIONS: Final[dict[str, str]] = {
@@ -96,14 +83,6 @@ CHECK_ACTIONS: Final[dict[str, str]] = {
     "text-not-nfc": CLEAN_TEXT,
     "text-whitespace": CLEAN_TEXT,
 }
-
-FIX_MARKER: Final = ".remediate-fix"
-SUMMARY: Final = "summary.json"
-CORPUS_DIR: Final = "corpus"
-FIXES: Final = "fixes.parquet"
-MANIFEST: Final = "manifest.csv"
-DROPPED: Final = "dropped.csv"
-RUN_FILES: Final = ("summary.json", "report.parquet", "findings.parquet", "measurements.parquet")
 
 
 def _num(value: Any) -> float | None:
@@ -166,7 +145,7 @@ def plan_fixes(
             rows.append(_row(pid, DROP, None, {"reasons": [reason]}))
             continue
         rows.extend(_pair_plan(pid, wanted, m, profile, normalize_loudness))
-    return pd.DataFrame(rows, columns=PLAN_COLUMNS).astype("str").reset_index(drop=True)
+    return pd.DataFrame(rows, columns=C.PLAN_COLUMNS).astype("str").reset_index(drop=True)
 
 
 def _row(pid: str, action: str, check: str | None, params: dict[str, Any]) -> dict[str, Any]:
@@ -314,7 +293,7 @@ def apply_plan(
             continue
         logs.extend({C.PAIR_ID: pid, **row} for row in rows)
         written[pid] = (str(m[C.AUDIO_NAME]), str(m[C.TEXT_NAME]))
-    fixes = pd.DataFrame(logs, columns=FIX_COLUMNS).astype("str")
+    fixes = pd.DataFrame(logs, columns=C.FIX_COLUMNS).astype("str")
     return ApplyResult(fixes.reset_index(drop=True), written, failed)
 
 
@@ -465,17 +444,17 @@ class FixResult:
 
 def read_run_dir(run_dir: Path) -> RunDir:
     """Load a run directory; FixError when it is not one (missing or unreadable files)."""
-    missing = [name for name in RUN_FILES if not (run_dir / name).is_file()]
+    missing = [name for name in K.RUN_FILES_FOR_FIX if not (run_dir / name).is_file()]
     if missing:
         raise FixError(
             f"{run_dir} is not a complete run directory: missing {', '.join(missing)}",
             hint="pass the --out folder of a finished `remediate run` or `remediate scan`",
         )
     try:
-        summary = json.loads((run_dir / "summary.json").read_text(encoding="utf-8"))
-        report = pd.read_parquet(run_dir / "report.parquet")
-        findings = pd.read_parquet(run_dir / "findings.parquet")
-        measurements = pd.read_parquet(run_dir / "measurements.parquet")
+        summary = json.loads((run_dir / K.SUMMARY).read_text(encoding="utf-8"))
+        report = pd.read_parquet(run_dir / K.REPORT)
+        findings = pd.read_parquet(run_dir / K.FINDINGS)
+        measurements = pd.read_parquet(run_dir / K.MEASUREMENTS)
     except (OSError, ValueError) as exc:
         raise FixError(f"cannot read run directory {run_dir}: {exc}") from None
     if not isinstance(summary, dict) or not summary.get("corpus_root"):
@@ -521,7 +500,7 @@ def check_dest(dest: Path, corpus: Path, run_dir: Path) -> None:
     if d.exists() or d.is_symlink():
         if not d.is_dir():
             raise FixError(f"--dest {dest} exists and is not a folder")
-        if any(d.iterdir()) and not (d / FIX_MARKER).is_file():
+        if any(d.iterdir()) and not (d / K.FIX_MARKER).is_file():
             raise FixError(
                 f"--dest {dest} is not empty and was not made by `remediate fix`",
                 hint="choose a new or empty folder",
@@ -564,11 +543,11 @@ def fix(options: FixOptions) -> FixResult:
     )
     if options.dry_run:
         summary = _plan_summary(plan, run, options)
-        empty = pd.DataFrame(columns=FIX_COLUMNS)
+        empty = pd.DataFrame(columns=C.FIX_COLUMNS)
         return FixResult(
             plan,
             empty,
-            pd.DataFrame(columns=FIX_MANIFEST_COLUMNS),
+            pd.DataFrame(columns=C.FIX_MANIFEST_COLUMNS),
             _dropped(plan, run, {}, {}),
             summary,
             None,
@@ -580,7 +559,7 @@ def fix(options: FixOptions) -> FixResult:
     tmp = dest.resolve().parent / f".{dest.name}.fix-tmp-{os.getpid()}"
     try:
         tmp.mkdir()
-        (tmp / FIX_MARKER).write_text(json_text({"tool": "remediate", "command": "fix"}) + "\n")
+        (tmp / K.FIX_MARKER).write_text(json_text({"tool": "remediate", "command": "fix"}) + "\n")
         result = _build(tmp, plan, run, profile, settings, options)
         _swap(tmp, dest)
     except OSError as exc:
@@ -601,7 +580,7 @@ def _build(
 ) -> FixResult:
     from remediate.fix import package
 
-    out_corpus = tmp / CORPUS_DIR
+    out_corpus = tmp / K.FIX_CORPUS_DIR
     out_corpus.mkdir()
     applied = apply_plan(
         plan, run.measurements, run.corpus, out_corpus, profile, settings, jobs=options.jobs
@@ -623,26 +602,26 @@ def _build(
                 C.DURATION_S: round(float(f[C.DURATION_S]), 4),
                 C.SHA256: f[C.AUDIO_SHA256],
                 C.VERDICT: verdicts.get(pid, C.VERDICT_KEEP),
-                ORIGINAL_AUDIO_NAME: audio_name,
-                ORIGINAL_TEXT_NAME: text_name,
+                C.ORIGINAL_AUDIO_NAME: audio_name,
+                C.ORIGINAL_TEXT_NAME: text_name,
             }
         )
-    manifest = pd.DataFrame(rows, columns=[C.PAIR_ID, *FIX_MANIFEST_COLUMNS])
+    manifest = pd.DataFrame(rows, columns=[C.PAIR_ID, *C.FIX_MANIFEST_COLUMNS])
     if options.rename_for_edition:
         manifest = package.rename_for_edition(out_corpus, manifest)
     dropped = _dropped(plan, run, applied.failed, unresolved)
     pkg: dict[str, Any] | None = None
     meta = _meta(run, options)
     if options.make_zip:
-        pkg = package.build_zip(out_corpus, manifest, tmp / package.ZIP_NAME, profile)
-        pkg["path"] = str(options.dest / package.ZIP_NAME)
+        pkg = package.build_zip(out_corpus, manifest, tmp / K.PACKAGE_ZIP, profile)
+        pkg["path"] = str(options.dest / K.PACKAGE_ZIP)
     else:
         pkg = {"checks": package.package_checks(manifest, profile, None)}
-    write_parquet(applied.fixes, tmp / FIXES, FIXES_SCHEMA, meta)
-    write_manifest(tmp / MANIFEST, manifest[FIX_MANIFEST_COLUMNS])
-    write_manifest(tmp / DROPPED, dropped)
+    write_parquet(applied.fixes, tmp / K.FIXES, K.FIXES_OUTPUT, meta)
+    write_manifest(tmp / K.MANIFEST, manifest[C.FIX_MANIFEST_COLUMNS])
+    write_manifest(tmp / K.DROPPED, dropped)
     summary = _summary(meta, plan, applied, manifest, dropped, recheck, pkg, profile, options)
-    write_json(tmp / SUMMARY, summary)
+    write_json(tmp / K.SUMMARY, summary)
     return FixResult(plan, applied.fixes, manifest, dropped, summary, options.dest)
 
 
@@ -694,26 +673,26 @@ def _dropped(
         out.append(
             {
                 C.PAIR_ID: pid,
-                ORIGINAL_AUDIO_NAME: _str(n.get(C.AUDIO_NAME)) or "",
-                ORIGINAL_TEXT_NAME: _str(n.get(C.TEXT_NAME)) or "",
-                STAGE: stage,
+                C.ORIGINAL_AUDIO_NAME: _str(n.get(C.AUDIO_NAME)) or "",
+                C.ORIGINAL_TEXT_NAME: _str(n.get(C.TEXT_NAME)) or "",
+                C.STAGE: stage,
                 C.REASONS: " | ".join(reasons),
             }
         )
-    return pd.DataFrame(out, columns=DROPPED_COLUMNS)
+    return pd.DataFrame(out, columns=C.DROPPED_COLUMNS)
 
 
 def _meta(run: RunDir, options: FixOptions) -> dict[str, Any]:
+    """Provenance of a fix's outputs (fixes.parquet metadata and the top of summary.json)."""
     return {
-        "tool": "remediate",
-        "command": "fix",
-        "version": __version__,
-        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        **K.provenance(
+            "fix",
+            corpus_root=str(run.corpus.resolve()),
+            edition=run.edition,
+            overrides=run.overrides,
+            language=run.language,
+        ),
         "run_dir": str(options.run_dir.resolve()),
-        "corpus_root": str(run.corpus.resolve()),
-        "edition": run.edition,
-        "overrides": list(run.overrides),
-        "language": run.language,
         "rename_for_edition": options.rename_for_edition,
         "normalize_loudness": options.normalize_loudness,
     }
@@ -751,36 +730,31 @@ def _summary(
     required = profile.pairs_required or None
     dest = options.dest
     outputs = {
-        "corpus": str(dest / CORPUS_DIR),
-        "fixes": str(dest / FIXES),
-        "manifest": str(dest / MANIFEST),
-        "dropped": str(dest / DROPPED),
-        "summary": str(dest / SUMMARY),
+        "corpus": str(dest / K.FIX_CORPUS_DIR),
+        "fixes": str(dest / K.FIXES),
+        "manifest": str(dest / K.MANIFEST),
+        "dropped": str(dest / K.DROPPED),
+        "summary": str(dest / K.SUMMARY),
     }
     if options.make_zip:
-        outputs["package"] = str(dest / "package.zip")
+        outputs["package"] = str(dest / K.PACKAGE_ZIP)
     return {
         **meta,
+        "edition": {**meta["edition"], **K.edition_summary(profile.name, required, len(manifest))},
         "dest": str(dest),
-        "pairs": {
-            "resubmit": int(len(manifest)),
-            "kept": int((manifest[C.VERDICT] == C.VERDICT_KEEP).sum()),
-            "fixed": int((manifest[C.VERDICT] == C.VERDICT_FIX).sum()),
-            "dropped": int(len(dropped)),
-            "dropped_by_stage": {
-                str(k): int(v) for k, v in dropped[STAGE].value_counts().sort_index().items()
-            },
+        "pairs": int(len(manifest) + len(dropped)),
+        "verdicts": {
+            C.VERDICT_KEEP: int((manifest[C.VERDICT] == C.VERDICT_KEEP).sum()),
+            C.VERDICT_FIX: int((manifest[C.VERDICT] == C.VERDICT_FIX).sum()),
+            C.VERDICT_DROP: int(len(dropped)),
+        },
+        "dropped_by_stage": {
+            str(k): int(v) for k, v in dropped[C.STAGE].value_counts().sort_index().items()
         },
         "actions": {
             str(k): int(v) for k, v in applied.fixes[ACTION].value_counts().sort_index().items()
         },
-        "duration_s": round(float(manifest[C.DURATION_S].sum()), 3) if len(manifest) else 0.0,
-        "edition": {
-            "name": profile.name,
-            "pairs_required": required,
-            "pairs": int(len(manifest)),
-            "count_met": (len(manifest) == required) if required else None,
-        },
+        "duration_kept_s": round(float(manifest[C.DURATION_S].sum()), 3) if len(manifest) else 0.0,
         "recheck": {
             "findings_by_severity": {
                 s: int((kept_findings[C.SEVERITY] == s).sum()) for s in C.SEVERITIES
@@ -803,7 +777,7 @@ def _remove_stale(dest: Path) -> None:
     parent = dest.resolve().parent
     for pattern in (f".{dest.name}.fix-tmp-*", f".{dest.name}.fix-old-*"):
         for stale in parent.glob(pattern):
-            if stale.is_dir() and (stale / FIX_MARKER).is_file():
+            if stale.is_dir() and (stale / K.FIX_MARKER).is_file():
                 shutil.rmtree(stale, ignore_errors=True)
 
 
@@ -813,7 +787,7 @@ def _swap(tmp: Path, dest: Path) -> None:
     if target.is_dir():
         if not any(target.iterdir()):
             target.rmdir()
-        elif (target / FIX_MARKER).is_file():
+        elif (target / K.FIX_MARKER).is_file():
             old = target.parent / f".{target.name}.fix-old-{os.getpid()}"
             os.rename(target, old)
             try:
@@ -841,12 +815,13 @@ def plan_text(plan: pd.DataFrame) -> str:
 
 def summary_text(summary: dict[str, Any]) -> str:
     """The human summary of a fix run."""
-    pairs = summary.get("pairs", {})
+    verdicts = summary.get("verdicts", {})
     edition = summary.get("edition", {})
+    kept, fixed = verdicts.get(C.VERDICT_KEEP, 0), verdicts.get(C.VERDICT_FIX, 0)
     lines = [
-        f"{pairs.get('resubmit', 0)} pairs written to {summary.get('outputs', {}).get('corpus')} "
-        f"({pairs.get('kept', 0)} kept, {pairs.get('fixed', 0)} fixed); "
-        f"{pairs.get('dropped', 0)} dropped (see {summary.get('outputs', {}).get('dropped')}).",
+        f"{kept + fixed} pairs written to {summary.get('outputs', {}).get('corpus')} "
+        f"({kept} kept, {fixed} fixed); "
+        f"{verdicts.get(C.VERDICT_DROP, 0)} dropped (see {summary.get('outputs', {}).get('dropped')}).",
     ]
     recheck = summary.get("recheck", {}).get("findings_by_severity", {})
     lines.append(
@@ -855,9 +830,10 @@ def summary_text(summary: dict[str, Any]) -> str:
     )
     required = edition.get("pairs_required")
     if required:
-        ok = "met" if edition.get("count_met") else "NOT met"
+        ok = "met" if edition.get("exact_count_met") else "NOT met"
         lines.append(
-            f"Edition {edition.get('name')}: {edition.get('pairs')} pairs, {required} required ({ok})."
+            f"Edition {edition.get('name')}: {edition.get('pairs_resubmittable')} pairs, "
+            f"{required} required ({ok})."
         )
     pkg = summary.get("package") or {}
     if pkg.get("path"):

@@ -25,15 +25,11 @@ from remediate.names import natural_key
 from remediate.profiles import Profile
 from remediate.report import atomic_path
 
-ZIP_NAME: Final = "package.zip"
 #: Every member gets this timestamp so the same pairs always give the same zip bytes.
 ZIP_DATE: Final = (1980, 1, 1, 0, 0, 0)
 #: Console totals for the whole recording, in seconds (metastudio-api.md §11: BASIC
 #: 3–10 min, 5 advised). Other editions document no bound.
 TOTAL_DURATION_S: Final[dict[str, tuple[float, float]]] = {"basic": (180.0, 600.0)}
-
-ORIGINAL_AUDIO_NAME: Final = "original_audio_name"
-ORIGINAL_TEXT_NAME: Final = "original_text_name"
 
 
 def rename_for_edition(corpus: Path, manifest: pd.DataFrame) -> pd.DataFrame:

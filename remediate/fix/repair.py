@@ -23,10 +23,10 @@ from remediate.profiles import Profile
 from remediate.texts import clean_text
 
 # --- columns of the plan and the fix log ---------------------------------------------------
-ACTION: Final = "action"
-PARAMETERS: Final = "parameters"  # JSON text
-VALUE_BEFORE: Final = "value_before"  # JSON text
-VALUE_AFTER: Final = "value_after"  # JSON text
+ACTION: Final = C.ACTION
+PARAMETERS: Final = C.PARAMETERS  # JSON text
+VALUE_BEFORE: Final = C.VALUE_BEFORE  # JSON text
+VALUE_AFTER: Final = C.VALUE_AFTER  # JSON text
 
 # --- actions, in the order they are applied -------------------------------------------------
 COPY_AUDIO: Final = "copy-audio"
