@@ -300,10 +300,17 @@ def _pretty_json(value: Any) -> str:
 
 
 def _fix_view(fix: FixData, pairs: list[dict[str, Any]], media: Media) -> dict[str, Any]:
-    counts = fix.summary.get("pairs") if isinstance(fix.summary.get("pairs"), dict) else {}
+    verdicts = fix.summary.get("verdicts")
+    got = verdicts if isinstance(verdicts, dict) else {}
+    kept, fixed = int(got.get(C.VERDICT_KEEP, 0)), int(got.get(C.VERDICT_FIX, 0))
     package = fix.summary.get("package") if isinstance(fix.summary.get("package"), dict) else {}
     return {
-        "counts": {k: (counts or {}).get(k, 0) for k in ("resubmit", "kept", "fixed", "dropped")},
+        "counts": {
+            "resubmit": kept + fixed,
+            "kept": kept,
+            "fixed": fixed,
+            "dropped": int(got.get(C.VERDICT_DROP, 0)),
+        },
         "package_path": (package or {}).get("path"),
         "package_sha256": (package or {}).get("sha256"),
         "pairs": _fixed(pairs, fix, media),

@@ -29,7 +29,7 @@ MediaProgress = Callable[[int, int], None]
 
 
 def _read_fix(fix_dir: Path, run_dir: Path, explicit: bool) -> FixData | None:
-    from remediate.fix.apply import DROPPED, FIX_MARKER, FIXES, MANIFEST, SUMMARY
+    from remediate.contract import DROPPED, FIX_MARKER, FIXES, MANIFEST, SUMMARY
 
     if not (fix_dir / FIX_MARKER).is_file() or not (fix_dir / SUMMARY).is_file():
         if explicit:
@@ -58,10 +58,11 @@ def read_run(run_dir: Path, fix_dir: Path | None = None) -> tuple[RunData, Path,
     is not a complete run folder (as ``remediate fix`` does) and ConfigError when an
     explicit ``fix_dir`` was not written by ``remediate fix``.
     """
-    from remediate.fix.apply import CORPUS_DIR, read_run_dir
+    from remediate.contract import AUDIT_ERRORS, FIX_CORPUS_DIR
+    from remediate.fix.apply import read_run_dir
 
     run = read_run_dir(run_dir)
-    audit_path = run_dir / "audit_errors.parquet"
+    audit_path = run_dir / AUDIT_ERRORS
     audit = pd.read_parquet(audit_path) if audit_path.is_file() else None
     rerecord: list[str] | None = None
     if (run_dir / RERECORD_CSV).is_file():
@@ -72,18 +73,16 @@ def read_run(run_dir: Path, fix_dir: Path | None = None) -> tuple[RunData, Path,
     candidate = fix_dir or run_dir.with_name(run_dir.resolve().name + FIX_SUFFIX)
     fix = _read_fix(candidate, run_dir, explicit) if candidate.is_dir() or explicit else None
     data = RunData(run.summary, run.report, run.findings, run.measurements, audit, rerecord, fix)
-    return data, run.corpus, (candidate / CORPUS_DIR) if fix is not None else None
+    return data, run.corpus, (candidate / FIX_CORPUS_DIR) if fix is not None else None
 
 
 def _fixed_paths(data: RunData, fixed_corpus: Path | None) -> dict[str, Path]:
     """pair_id → fixed audio file, for pairs the fix changed (not merely copied)."""
     if data.fix is None or fixed_corpus is None:
         return {}
-    from remediate.fix.apply import ORIGINAL_AUDIO_NAME
-
     changed = {str(p) for p in data.fix.fixes[C.PAIR_ID]}
     by_original = {
-        str(r[ORIGINAL_AUDIO_NAME]): str(r[C.AUDIO_NAME]) for r in C.records(data.fix.manifest)
+        str(r[C.ORIGINAL_AUDIO_NAME]): str(r[C.AUDIO_NAME]) for r in C.records(data.fix.manifest)
     }
     out = {}
     for r in C.records(data.report):
