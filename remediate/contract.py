@@ -133,6 +133,8 @@ RUN_SUMMARY_KEYS: Final = (
     "audit_source",
     "job_id",
     "loudness",
+    "skip_checks",
+    "only_checks",
     "pairs",
     "verdicts",
     "audit_entries",
