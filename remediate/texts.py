@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass, fields
 from typing import Any
@@ -122,8 +123,11 @@ def decode_text(data: bytes) -> TextFacts:
 _STRAY_BOM = "\ufeff"
 
 
-def _is_control(ch: str) -> bool:
-    return ch == _STRAY_BOM or (ch not in "\t\r\n" and unicodedata.category(ch) == "Cc")
+#: The characters text repair drops: a stray BOM, and general category Cc (exactly U+0000–
+#: U+001F and U+007F–U+009F in every Unicode version) except tab, LF and CR. One regex pass
+#: is ~50x faster than a per-character category lookup, and the scan runs it on every
+#: transcript (tests compare it with unicodedata over every code point).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _STRAY_BOM + "]")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -132,14 +136,14 @@ def clean_text(text: str) -> str:
     C0/C1 control characters and stray BOMs dropped, trimmed. Never changes wording:
     every other character (unassigned, private-use, format) is kept as it is."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if not _is_control(ch))
+    text = _CONTROL_RE.sub("", text)
     return " ".join(text.split())
 
 
 def control_chars(text: str) -> int:
     """Number of characters :func:`clean_text` removes: C0/C1 controls other than tab, CR
     and newline, and byte-order marks inside the text."""
-    return sum(1 for ch in text if _is_control(ch))
+    return len(_CONTROL_RE.findall(text))
 
 
 def script_counts(text: str) -> dict[str, int]:

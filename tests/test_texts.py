@@ -214,3 +214,19 @@ def test_dominant_script() -> None:
 def test_spoken_units() -> None:
     assert spoken_units(CN) == 14  # punctuation does not count
     assert spoken_units("Hello, world!") == 10
+
+
+def test_control_regex_matches_category_cc_over_every_code_point() -> None:
+    import sys
+    import unicodedata
+
+    from remediate.texts import _CONTROL_RE
+
+    expected = {
+        cp
+        for cp in range(sys.maxunicode + 1)
+        if cp == 0xFEFF or (chr(cp) not in "\t\r\n" and unicodedata.category(chr(cp)) == "Cc")
+    }
+    everything = "".join(chr(cp) for cp in range(sys.maxunicode + 1))
+    assert {ord(ch) for ch in _CONTROL_RE.findall(everything)} == expected
+    assert len(expected) == 65 - 3 + 1  # 65 Cc code points, minus tab/LF/CR, plus the BOM

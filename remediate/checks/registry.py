@@ -11,7 +11,6 @@ fix registry all read :data:`CHECKS`.
 
 from __future__ import annotations
 
-import math
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -359,12 +358,14 @@ def markdown_table() -> str:
 
 
 def num(value: Any) -> float | None:
-    """A measurement as float, None for missing (None, NaN, pd.NA)."""
-    if value is None or is_na(value):
+    """A measurement as float, None for missing (None, NaN of any float type, pd.NA)."""
+    if value is None:
         return None
-    if isinstance(value, float) and math.isnan(value):
+    try:
+        f = float(value)
+    except TypeError:  # pd.NA (float() refuses NAType); called ~30 times a pair: keep it cheap
         return None
-    return float(value)
+    return None if f != f else f
 
 
 def is_na(value: Any) -> bool:
