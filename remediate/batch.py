@@ -98,6 +98,7 @@ class JobOutcome:
     unmatched_entries: int | None = None
     previous_round: int | None = None
     changes: dict[str, int] | None = None
+    audit_reasons: list[str] | None = None  # free text from the operation log
     error: str | None = None
     exit_code: int | None = None
     api_calls: int = 0
@@ -364,6 +365,7 @@ def process_job(
             raise RemediateError(f"job id {outcome.job_id!r} is not safe as a folder name")
         inp = source.load(job)
         outcome.api_calls = inp.calls
+        outcome.audit_reasons = list(inp.reasons)
         outcome.reject_times = inp.job.reject_times
         outcome.seconds["load"] = round(time.perf_counter() - t0, 3)
         plan = plan_job(project, entry, inp, out_root)

@@ -20,8 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from remediate.errors import ApiResponseError, AuditFileError, InputError
-from remediate.metastudio.models import TrainingJob, decode_json_object, parse_job
+from remediate.errors import ApiError, ApiResponseError, AuditFileError, InputError
+from remediate.metastudio.models import (
+    Operation,
+    TrainingJob,
+    decode_json_object,
+    parse_job,
+    parse_operation,
+)
 
 if TYPE_CHECKING:
     from remediate.metastudio.client import MetaStudioClient
@@ -43,7 +49,8 @@ class JobInput:
     audit_source: str
     job_bytes: bytes | None = field(default=None, repr=False)
     oplog_bytes: bytes | None = field(default=None, repr=False)
-    calls: int = 0  # API calls it took
+    reasons: tuple[str, ...] = ()  # free-text audit reasons from the operation log
+    calls: int = 0  # API calls it took (one per operation; pages not counted)
 
 
 class JobSource(Protocol):
@@ -69,24 +76,54 @@ class ApiSource:
         return self.client.list_jobs(state=AUDIT_FAILED)
 
     def load(self, job: TrainingJob) -> JobInput:
-        """ShowVoiceTrainingJob, ShowJobAuditResult and (when the client has it) the op log."""
+        """ShowVoiceTrainingJob, ShowJobAuditResult and ListJobOperationLog (every page).
+
+        The operation log only adds context: when it cannot be read, a warning is logged
+        and the job runs without it.
+        """
         job_id = job.job_id or ""
         detail = self.client.show_job(job_id)
         audit = self.client.show_job_audit_result(job_id)
         oplog: bytes | None = None
-        calls = 2
-        list_log = getattr(self.client, "list_job_operation_log", None)
-        if list_log is not None:
-            oplog = list_log(job_id).response.content
-            calls += 1
+        reasons: tuple[str, ...] = ()
+        try:
+            log_doc = self.client.list_job_operation_log(job_id)
+        except ApiError as exc:
+            log.warning("job %s: operation log not read: %s", job_id, exc)
+        else:
+            oplog = log_doc.to_json_bytes()
+            reasons = latest_reasons(log_doc.operations)
         return JobInput(
             job=detail.job,
             audit_bytes=audit.response.content,
             audit_source=f"MetaStudio {self.client.endpoint} job {job_id}",
             job_bytes=detail.response.content,
             oplog_bytes=oplog,
-            calls=calls,
+            reasons=reasons,
+            calls=3,
         )
+
+
+def latest_reasons(operations: tuple[Operation, ...]) -> tuple[str, ...]:
+    """The free-text failure reasons of the most recent operation that gives any."""
+    for op in sorted(operations, key=lambda o: o.operation_time or 0, reverse=True):
+        found = [r for r in (op.admin_audit_failure_reason, op.algorithm_failure_reason) if r]
+        if found:
+            return tuple(found)
+    return ()
+
+
+def _oplog_reasons(raw: bytes | None, where: Path) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    try:
+        doc = decode_json_object(raw, OPLOG_FILE)
+        items = doc.get("operations") or []
+        ops = tuple(parse_operation(item, OPLOG_FILE) for item in items if isinstance(item, dict))
+    except ApiResponseError as exc:
+        log.warning("%s: not read: %s", where, exc.message)
+        return ()
+    return latest_reasons(ops)
 
 
 def _read(path: Path) -> bytes | None:
@@ -147,10 +184,12 @@ class OfflineSource:
         audit = _read(folder / AUDIT_FILE)
         if audit is None:
             raise AuditFileError(f"no {AUDIT_FILE} in {folder}", path=folder)
+        oplog = _read(folder / OPLOG_FILE)
         return JobInput(
             job=job,
             audit_bytes=audit,
             audit_source=str(folder / AUDIT_FILE),
             job_bytes=_read(folder / JOB_FILE),
-            oplog_bytes=_read(folder / OPLOG_FILE),
+            oplog_bytes=oplog,
+            reasons=_oplog_reasons(oplog, folder / OPLOG_FILE),
         )

@@ -360,6 +360,35 @@ def test_list_jobs_stops_on_empty_page_and_without_count() -> None:
     assert seen == ["limit=5&offset=0"]
 
 
+def test_operation_log_every_page_typed_and_stored(fake: FakeMetaStudio) -> None:
+    fake.reject("job-1", "second: noisy room")
+    fake.op_logs["job-1"].append({"action": "COMMIT", "operation_time": "1764050500", "extra": 1})
+    fake.op_logs["job-1"][1]["external_info"]["algorithm_failure_reason"] = "snr too low"
+    fake.op_logs["job-1"][1]["external_info"]["review_id_list"] = ["r1", "r2"]
+    with make_client(fake) as client:
+        log = client.list_job_operation_log("job-1", page_size=2)
+    assert [e["query"] for e in fake.seen] == ["limit=2&offset=0", "limit=2&offset=2"]
+    assert all(e["path"].endswith("/user/jobs/job-1/op-logs") for e in fake.seen)
+    assert log.count == 3 and [op.action for op in log.operations] == [
+        "AUDIT_NOT_PASS",
+        "AUDIT_NOT_PASS",
+        "COMMIT",
+    ]
+    second = log.operations[1]
+    assert second.admin_audit_failure_reason == "second: noisy room"
+    assert second.algorithm_failure_reason == "snr too low"
+    assert second.review_id_list == ("r1", "r2")
+    assert log.operations[2].operation_time == 1764050500  # the SDK's lenient coercion
+    stored = json.loads(log.to_json_bytes())
+    assert stored == {"count": 3, "operations": fake.op_logs["job-1"]}
+
+
+def test_operation_log_wrong_shape_is_a_response_error(fake: FakeMetaStudio) -> None:
+    fake.op_logs["job-1"].append({"action": ["not", "text"]})
+    with make_client(fake) as client, pytest.raises(ApiResponseError, match=r"action should be"):
+        client.list_job_operation_log("job-1")
+
+
 # --- endpoints ------------------------------------------------------------------------------
 
 

@@ -36,6 +36,23 @@ def project(tmp_path: Path) -> Path:
             {"job_id": "job-1", "state": "AUDIT_FAILED", "reject_times": 2, "voice_name": "anna"}
         )
     )
+    oplog = {
+        "count": 2,
+        "operations": [
+            {
+                "action": "AUDIT_NOT_PASS",
+                "operation_time": 5,
+                "external_info": {"admin_audit_failure_reason": "old"},
+            },
+            {
+                "action": "AUDIT_NOT_PASS",
+                "operation_time": 9,
+                "external_info": {"algorithm_failure_reason": "clipping in 3"},
+            },
+            {"action": "COMMIT", "operation_time": 7},
+        ],
+    }
+    (folder / "op-logs.json").write_text(json.dumps(oplog))
     project_file(tmp_path / "remediate.toml", '[[jobs]]\njob_id = "job-1"\ncorpus = "corpus"\n')
     return tmp_path
 
@@ -89,7 +106,10 @@ def test_batch_offline_then_unchanged_then_history(project: Path) -> None:
         "first",
         "round",
     ]
+    assert "job job-1 audit says: clipping in 3\n" in first.stderr  # the newest reason
     assert "summary in out/batch-summary.json" in first.stderr
+    saved = (project / "saved" / "job-1" / "op-logs.json").read_bytes()
+    assert (project / "out" / "job-1" / "round-2" / "op-logs.json").read_bytes() == saved
     second = invoke(["batch", "--offline", "saved", "--json"], project)
     assert second.exit_code == EXIT_NOTHING_TO_DO
     doc = json.loads(second.stdout)

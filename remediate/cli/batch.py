@@ -191,6 +191,11 @@ def batch_text(summary: dict[str, Any]) -> str:
     ]
     lines = [table(headers, rows, max_width=48)] if rows else ["No job in AUDIT_FAILED."]
     lines += [f"job {j['job_id']} failed: {j['error']}" for j in summary["jobs"] if j.get("error")]
+    lines += [
+        f"job {j['job_id']} audit says: {' / '.join(j['audit_reasons'])}"
+        for j in summary["jobs"]
+        if j.get("audit_reasons") and j["status"] in ("needs-people", "remediated")
+    ]
     counts = ", ".join(f"{n} {s}" for s, n in summary["counts"].items() if n)
     where = (
         "dry run: nothing written"

@@ -28,11 +28,11 @@ import json
 import os
 import random
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 
 import httpx
@@ -53,12 +53,14 @@ from remediate.metastudio.models import (
     ApiResponse,
     AuditResultResponse,
     JobResponse,
+    OperationLog,
     TrainingJob,
     _item,
     _Reader,
     decode_json_object,
     parse_audit_result,
     parse_job,
+    parse_operation,
 )
 from remediate.safetext import Redactor
 
@@ -76,6 +78,7 @@ DEFAULT_MAX_ATTACHMENT_BYTES = 512 * 1024 * 1024
 DEFAULT_ATTACHMENT_DEADLINE_S = 900.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PAGE_SIZE = 100
+_T = TypeVar("_T")
 #: Guard against a server whose ``count`` never stops growing.
 MAX_PAGES = 10_000
 
@@ -601,6 +604,42 @@ class MetaStudioClient:
         with _context(response):
             return JobResponse(parse_job(doc, op), response)
 
+    def _pages(
+        self,
+        op: str,
+        suffix: str,
+        key: str,
+        params: list[tuple[str, signing.QueryValue]],
+        page_size: int,
+        parse: Callable[[Mapping[str, Any], str], _T],
+    ) -> tuple[list[_T], list[dict[str, Any]], int | None]:
+        """Every page of an ``offset``/``limit`` list, until ``count``, an empty or short page.
+
+        Returns the parsed items, the decoded items as received, and the last ``count``.
+        """
+        limit = max(1, min(PAGE_SIZE, page_size))
+        parsed: list[_T] = []
+        raw: list[dict[str, Any]] = []
+        count: int | None = None
+        offset = 0
+        for _ in range(MAX_PAGES):
+            response = self.get(op, suffix, [("offset", offset), ("limit", limit), *params])
+            doc = self._json(response)
+            with _context(response):
+                top = _Reader(doc, "", op)
+                count = top.integer("count")
+                page = top.array(key) or []
+                for i, item in enumerate(page):
+                    doc_i = dict(_item(item, f"{key}[{offset + i}]", op).doc)
+                    raw.append(doc_i)
+                    parsed.append(parse(doc_i, op))
+            offset += limit
+            if not page or (count is not None and offset >= count):
+                break
+            if count is None and len(page) < limit:
+                break
+        return parsed, raw, count
+
     def list_jobs(
         self, *, state: str | None = None, job_type: str | None = None, page_size: int = PAGE_SIZE
     ) -> list[TrainingJob]:
@@ -608,30 +647,23 @@ class MetaStudioClient:
 
         ``state`` is comma-separated (``AUDIT_FAILED,FAILED``); ``job_type`` likewise.
         """
-        op = "ListVoiceTrainingJob"
-        limit = max(1, min(PAGE_SIZE, page_size))
-        jobs: list[TrainingJob] = []
-        offset = 0
-        for _ in range(MAX_PAGES):
-            params: list[tuple[str, signing.QueryValue]] = [("offset", offset), ("limit", limit)]
-            if state:
-                params.append(("state", state))
-            if job_type:
-                params.append(("job_type", job_type))
-            response = self.get(op, "/user/jobs", params)
-            doc = self._json(response)
-            with _context(response):
-                top = _Reader(doc, "", op)
-                count = top.integer("count")
-                page = top.array("jobs") or []
-                for i, raw in enumerate(page):
-                    jobs.append(parse_job(_item(raw, f"jobs[{offset + i}]", op).doc, op))
-            offset += limit
-            if not page or (count is not None and offset >= count):
-                break
-            if count is None and len(page) < limit:
-                break
+        params: list[tuple[str, signing.QueryValue]] = []
+        if state:
+            params.append(("state", state))
+        if job_type:
+            params.append(("job_type", job_type))
+        jobs, _, _ = self._pages(
+            "ListVoiceTrainingJob", "/user/jobs", "jobs", params, page_size, parse_job
+        )
         return jobs
+
+    def list_job_operation_log(self, job_id: str, *, page_size: int = PAGE_SIZE) -> OperationLog:
+        """ListJobOperationLog, every page: the job's audit trail (actions, failure reasons)."""
+        suffix = f"/user/jobs/{_seg(job_id)}/op-logs"
+        operations, raw, count = self._pages(
+            "ListJobOperationLog", suffix, "operations", [], page_size, parse_operation
+        )
+        return OperationLog(job_id, count, tuple(operations), tuple(raw))
 
     def download(self, url: str, dest_dir: Path, *, name: str | None = None) -> Path:
         """Stream a pre-signed attachment into ``dest_dir``; see :func:`download_attachment`."""

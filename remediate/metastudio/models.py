@@ -8,6 +8,7 @@ optional in the official SDK). A body of the wrong shape is an ApiResponseError.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -119,6 +120,51 @@ class JobResponse:
 
     job: TrainingJob
     response: ApiResponse
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One entry of ListJobOperationLog ``operations[]`` (reference: the audit trail).
+
+    ``external_info`` carries the free-text reasons an audit may give outside
+    ``errors[]``: ``algorithm_failure_reason`` (SDK 3.1.160) and
+    ``admin_audit_failure_reason`` (3.1.165).
+    """
+
+    action: str | None = None
+    operation_time: int | None = None
+    algorithm_failure_reason: str | None = None
+    admin_audit_failure_reason: str | None = None
+    review_id_list: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OperationLog:
+    """ListJobOperationLog, every page: parsed operations plus the decoded items as received."""
+
+    job_id: str
+    count: int | None
+    operations: tuple[Operation, ...]
+    raw: tuple[dict[str, Any], ...] = field(repr=False)
+
+    def to_json_bytes(self) -> bytes:
+        """The whole log as one JSON document (``count``, ``operations``), for op-logs.json."""
+        doc = {"count": self.count, "operations": list(self.raw)}
+        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def parse_operation(doc: Mapping[str, Any], operation: str = "ListJobOperationLog") -> Operation:
+    """Typed operation from a decoded ``operations[]`` item; unknown keys are ignored."""
+    r = _Reader(doc, "", operation)
+    info = r.obj("external_info")
+    reviews = info.array("review_id_list") if info is not None else None
+    return Operation(
+        action=r.text("action"),
+        operation_time=r.integer("operation_time"),
+        algorithm_failure_reason=info.text("algorithm_failure_reason") if info else None,
+        admin_audit_failure_reason=info.text("admin_audit_failure_reason") if info else None,
+        review_id_list=tuple(str(x) for x in reviews or ()),
+    )
 
 
 class _Reader:
