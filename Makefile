@@ -45,8 +45,11 @@ fmt: $(STAMP)  ## Format the code
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-notebooks: $(STAMP)  ## Execute every notebook (outputs are not saved)
-	cd notebooks && ../$(BIN)/jupyter-execute *.ipynb
+notebooks: $(STAMP)  ## Execute the notebook on RUN=<run folder> (default out/demo) and save it as HTML in out/notebooks/
+	@mkdir -p out/notebooks
+	$(if $(RUN),REMEDIATE_RUN_DIR=$(abspath $(RUN))) $(BIN)/jupyter-nbconvert --to html --execute \
+		--log-level WARN notebooks/explore_report.ipynb --output-dir out/notebooks
+	@echo "Executed notebook: out/notebooks/explore_report.html (open it in a browser)"
 
 bench: $(STAMP)  ## Run every benchmark in bench/ (ratios against baselines measured in the same run)
 	@status=0; for b in bench/bench_*.py; do \
