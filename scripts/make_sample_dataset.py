@@ -1,19 +1,21 @@
 """Regenerate the bundled ``sample_dataset/`` used by ``remediate``'s tests and docs.
 
-The sample dataset is a miniature Huawei Cloud MetaStudio voice-training corpus: 24 numbered
-pairs ``audio_N.wav`` / ``text_N.txt`` (N = 0..23, like the API example ``audio_0.wav`` /
-``text_0.txt``), plus a plausible ``audit-result.json`` (a ShowJobAuditResult response) and a
-``README.md`` describing every pair. Most pairs are clean; the others each carry exactly one
-deliberate defect (stereo, wrong sample rate, clipping, long silent padding, empty or GBK or
-BOM text, missing partner file, PCM_24, too long, Ogg content under a ``.wav`` name) so that the
-package's tests can assert a known keep / fix / drop / unmatched verdict for each of them.
+The sample dataset is a miniature Huawei Cloud MetaStudio voice-training corpus for a Chinese
+(CN) job: 29 numbered pairs ``audio_N.wav`` / ``text_N.txt`` (N = 0..28, like the API example
+``audio_0.wav`` / ``text_0.txt``), a ``audit-result.json`` (a ShowJobAuditResult response whose
+per-file codes are the documented ones) and a ``README.md`` describing every pair. The pairs,
+their defects and their labelled verdicts live in ``sample_pairs.py``: clean clips are one
+natural sentence of 5-12 s (the edition rules); the others each carry one real defect (stereo,
+wrong sample rate, clipping, long silent padding, noise, low level, too short, too long, empty /
+GBK / BOM text, a missing partner file, PCM_24, Ogg content under a ``.wav`` name, speech that
+does not match its text, English in a Chinese job, a paragraph transcribing one sentence).
 
-Speech is synthesised with espeak-ng (English with ``-v en``; Mandarin with
-``-v cmn-latn-pinyin`` from pinyin with tone digits, while the text file holds the Chinese
-characters), trimmed, resampled from 22050 Hz with soxr (VHQ), peak-normalised to -3 dBFS and
-padded at both ends with seeded very-low-level noise (about -70 dBFS). Every random choice uses a
-fixed per-pair seed, and the Ogg stream serial number (random in libsndfile) is pinned, so two
-runs produce byte-identical files given the same espeak-ng / libsndfile / soxr versions.
+Speech is synthesised with espeak-ng (Mandarin with ``-v cmn-latn-pinyin`` from pinyin with
+tone digits, while the text file holds the Chinese characters; English with ``-v en``),
+trimmed, resampled from 22050 Hz with soxr (VHQ), peak-normalised to -3 dBFS and padded at both
+ends with seeded very-low-level noise (about -70 dBFS). Every random choice uses a fixed
+per-pair seed, and the Ogg stream serial number (random in libsndfile) is pinned, so two runs
+produce byte-identical files given the same espeak-ng / libsndfile / soxr versions.
 
 Usage::
 
@@ -29,12 +31,12 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 import soxr
+from sample_pairs import PAIRS, Pair
 
 ESPEAK_RATE = 22050
 TARGET_RATE = 48000
@@ -43,210 +45,13 @@ PEAK_DBFS = -3.0
 NOISE_DBFS = -70.0
 PAD_RANGE_S = (0.15, 0.3)
 MAX_PAD_S = 0.4
-CLEAN_DURATION_S = (3.0, 10.0)
+CLEAN_DURATION_S = (5.0, 12.0)  # one natural sentence (edition rules: 5-15 s)
+NOISY_SNR_DB = 5.0
+QUIET_PEAK_DBFS = -35.0
 OGG_SERIAL = 0x4D535331  # "MSS1": fixed Ogg stream serial so the Ogg file is reproducible
 
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "sample_dataset"
 OWNED_FILE = re.compile(r"^(audio_\d+\.wav|text_\d+\.txt|audit-result\.json|README\.md)$")
-
-
-NOT_FLAGGED = "not flagged"
-CLEAN_KEEP = "clean, not flagged by the audit"
-
-
-@dataclass(frozen=True)
-class Pair:
-    """One corpus pair: what is said, how it is spoken, what is wrong with it, and the verdict."""
-
-    index: int
-    lang: str  # "en" or "zh"
-    text: str  # exact sentence written to text_N.txt (Chinese characters for Mandarin)
-    pinyin: str = ""  # synthesis input for Mandarin pairs (citation tones, 5 = neutral)
-    extra: tuple[str, ...] = ()  # further sentences, spoken and written after `text` (pair 21)
-    defect: str = "clean"  # the single deliberate defect, if any
-    audit: str = NOT_FLAGGED  # what audit-result.json says about this pair
-    verdict: str = "keep"  # keep / fix / drop
-    reason: str = CLEAN_KEEP
-
-    @property
-    def audio_name(self) -> str:
-        return f"audio_{self.index}.wav"
-
-    @property
-    def text_name(self) -> str:
-        return f"text_{self.index}.txt"
-
-
-PAIRS: list[Pair] = [
-    Pair(0, "en", "The morning train was delayed by twenty minutes because of heavy fog."),
-    Pair(
-        1,
-        "en",
-        "She packed a small bag with water, a map, and a warm jacket.",
-        reason=CLEAN_KEEP + " (the `../../etc/audio_1.wav` audit entry is not this pair)",
-    ),
-    Pair(
-        2,
-        "en",
-        "Please remember to switch off the lights before you leave the office.",
-        audit="MSS.20020027 speech does not match text (as `AUDIO_2.WAV`)",
-        verdict="drop",
-        reason="flagged, nothing local explains it, and a speech/text mismatch is not "
-        "machine-fixable",
-    ),
-    Pair(
-        3,
-        "en",
-        "My grandfather grew tomatoes and beans in the garden behind his house.",
-        defect="stereo (2 channels, right channel x0.8)",
-        audit="MSS.20020011 audio must be mono WAV",
-        verdict="fix",
-        reason="stereo explains the flag; downmix to mono",
-    ),
-    Pair(4, "en", "The library will be closed on Monday for the public holiday."),
-    Pair(
-        5,
-        "en",
-        "We watched the sun go down over the quiet lake last summer.",
-        defect="sample rate 96000 Hz",
-        verdict="fix",
-        reason="resample 96 kHz down to 48 kHz",
-    ),
-    Pair(6, "en", "Could you tell me where the nearest pharmacy is, please?"),
-    Pair(
-        7,
-        "en",
-        "The children laughed as the puppy chased its own tail around the yard.",
-        defect="sample rate 16000 Hz",
-        verdict="drop",
-        reason="below 44.1 kHz; upsampling cannot restore the missing bandwidth, re-record",
-    ),
-    Pair(8, "en", "Fresh bread from the bakery on the corner always smells wonderful."),
-    Pair(
-        9,
-        "en",
-        "He turned up the radio when his favourite song came on.",
-        defect="heavily clipped (+20 dB gain, well over 1% of samples at full scale)",
-        audit="MSS.20020019 clipping detected",
-        verdict="drop",
-        reason="clipping destroys the waveform; re-record",
-    ),
-    Pair(
-        10,
-        "zh",
-        "今天天气很好，我们去公园散步吧。",
-        pinyin="jin1 tian1 tian1 qi4 hen3 hao3, wo3 men5 qu4 gong1 yuan2 san4 bu4 ba5.",
-    ),
-    Pair(
-        11,
-        "en",
-        "The museum has a new exhibition about ancient maps and sailing ships.",
-        defect="3.0 s of near-silence (-70 dBFS noise) before and after the speech",
-        verdict="fix",
-        reason="trim the leading and trailing silence",
-    ),
-    Pair(
-        12,
-        "zh",
-        "我每天早上七点起床，然后喝一杯咖啡。",
-        pinyin="wo3 mei3 tian1 zao3 shang5 qi1 dian3 qi3 chuang2, ran2 hou4 he1 yi1 bei1 ka1 fei1.",
-    ),
-    Pair(
-        13,
-        "en",
-        "I usually drink a cup of green tea before I start working.",
-        defect="text file is empty (0 bytes); audio clean",
-        verdict="drop",
-        reason="no transcript to train on",
-    ),
-    Pair(
-        14,
-        "zh",
-        "这家饭店的菜很好吃，价格也不贵。",
-        pinyin="zhe4 jia1 fan4 dian4 de5 cai4 hen3 hao3 chi1, jia4 ge2 ye3 bu4 gui4.",
-    ),
-    Pair(
-        15,
-        "zh",
-        "明天下午三点我们在图书馆门口见面。",
-        pinyin="ming2 tian1 xia4 wu3 san1 dian3 wo3 men5 zai4 tu2 shu1 guan3 "
-        "men2 kou3 jian4 mian4.",
-        defect="text encoded in GBK (bytes are not valid UTF-8); audio clean",
-        audit="MSS.20020013 text language does not match (as `corpus\\audio_15.wav`)",
-        verdict="fix",
-        reason="GBK text is decodable; re-encode as UTF-8 (the language flag is plausibly "
-        "the mis-decoded text)",
-    ),
-    Pair(
-        16,
-        "zh",
-        "请问去火车站应该坐几路公交车？",
-        pinyin="qing3 wen4 qu4 huo3 che1 zhan4 ying1 gai1 zuo4 ji3 lu4 gong1 jiao1 che1?",
-    ),
-    Pair(
-        17,
-        "en",
-        "They decided to paint the kitchen a soft shade of yellow.",
-        defect="audio only: no text_17.txt",
-        verdict="drop",
-        reason="no transcript to train on",
-    ),
-    Pair(
-        18,
-        "zh",
-        "周末我喜欢在家看书和听音乐。",
-        pinyin="zhou1 mo4 wo3 xi3 huan5 zai4 jia1 kan4 shu1 he2 ting1 yin1 yue4.",
-    ),
-    Pair(
-        19,
-        "en",
-        "The bus to the airport leaves every half hour from the main square.",
-        defect="text only: no audio_19.wav",
-        verdict="drop",
-        reason="no recording",
-    ),
-    Pair(
-        20,
-        "zh",
-        "他的妹妹在一家医院当护士。",
-        pinyin="ta1 de5 mei4 mei5 zai4 yi1 jia1 yi1 yuan4 dang1 hu4 shi5.",
-        defect="PCM_24 instead of PCM_16 (48 kHz mono)",
-        verdict="fix",
-        reason="convert to 16-bit PCM",
-    ),
-    Pair(
-        21,
-        "en",
-        "Our team spent the whole afternoon testing the new software on a pile of old laptops.",
-        extra=(
-            "Most of the problems were small and easy to fix, but one strange bug made the "
-            "screen go completely dark.",
-            "We wrote everything down in a shared document and promised to fix it before "
-            "the next release.",
-        ),
-        defect="too long (over 15 s: three sentences with short pauses)",
-        verdict="drop",
-        reason="over the 15 s limit; splitting needs sentence-level alignment, re-record",
-    ),
-    Pair(
-        22,
-        "en",
-        "A gentle breeze moved the curtains while she read her book by the window.",
-        defect="not a WAV: Ogg Vorbis content under the name audio_22.wav",
-        audit="MSS.20020018 cannot be parsed as WAV",
-        verdict="drop",
-        reason="lossy Ogg Vorbis source; transcoding cannot recover studio quality, re-record",
-    ),
-    Pair(
-        23,
-        "zh",
-        "这个周末天气不错，我们一起去爬山吧。",
-        pinyin="zhe4 ge5 zhou1 mo4 tian1 qi4 bu4 cuo4, wo3 men5 yi1 qi3 qu4 pa2 shan1 ba5.",
-        defect="text starts with a UTF-8 BOM and has a trailing space; audio clean",
-        verdict="fix",
-        reason="strip the BOM and the trailing whitespace",
-    ),
-]
 
 
 # --------------------------------------------------------------------------- signal helpers
@@ -263,7 +68,7 @@ def rng_for(pair: Pair) -> np.random.Generator:
 
 def synthesize(sentence: str, lang: str, workdir: Path) -> np.ndarray:
     """Speak one sentence with espeak-ng and return mono float64 samples at 22050 Hz."""
-    voice = "en" if lang == "en" else "cmn-latn-pinyin"
+    voice = "en" if lang == "en" else "cmn-latn-pinyin"  # Mandarin is spoken from pinyin
     wav = workdir / "espeak.wav"
     subprocess.run(["espeak-ng", "-v", voice, "-w", str(wav), sentence], check=True)
     data, rate = sf.read(wav, dtype="float64", always_2d=False)
@@ -309,32 +114,31 @@ def pad(
     lead_s: float | None = None,
     trail_s: float | None = None,
 ) -> np.ndarray:
-    """Add low-level noise before and after ``x``; random 0.15-0.3 s unless given."""
+    """Room tone: low-level noise before and after ``x`` (random 0.15-0.3 s unless given) and
+    under it, as in any real recording (espeak-ng's 22.05 kHz speech alone stops at 11 kHz)."""
     lead = rng.uniform(*PAD_RANGE_S) if lead_s is None else lead_s
     trail = rng.uniform(*PAD_RANGE_S) if trail_s is None else trail_s
     n_lead, n_trail = round(lead * rate), round(trail * rate)
-    return np.concatenate([noise(rng, n_lead), x, noise(rng, n_trail)])
+    return np.concatenate([noise(rng, n_lead), x + noise(rng, len(x)), noise(rng, n_trail)])
+
+
+def spoken(pair: Pair) -> str:
+    """What espeak-ng is given: the pinyin for Mandarin (it may differ from the text: pair 2)."""
+    return pair.pinyin if pair.lang == "zh" else pair.text
 
 
 def speech(pair: Pair, workdir: Path, rate: int = TARGET_RATE) -> np.ndarray:
     """The pair's (first) sentence, synthesised, resampled to ``rate`` and peak-normalised."""
-    source = pair.pinyin if pair.lang == "zh" else pair.text
-    return normalise_peak(resample(synthesize(source, pair.lang, workdir), rate))
+    return normalise_peak(resample(synthesize(spoken(pair), pair.lang, workdir), rate))
 
 
-def clean_clip(pair: Pair, workdir: Path, rate: int = TARGET_RATE) -> np.ndarray:
-    """A clean take: speech with 0.15-0.3 s of noise at each end, stretched to at least 3 s."""
-    rng = rng_for(pair)
-    x = speech(pair, workdir, rate)
-    lead = rng.uniform(*PAD_RANGE_S)
-    trail = rng.uniform(*PAD_RANGE_S)
-    short = CLEAN_DURATION_S[0] + 0.05 - (len(x) / rate + lead + trail)
-    if short > 0:
-        trail += short
-    if max(lead, trail) > MAX_PAD_S:
-        raise RuntimeError(f"pair {pair.index}: sentence too short for a clean 3 s clip")
-    y = pad(x, rate, rng, lead, trail)
-    check_clean(pair, y, rate)
+def clean_clip(
+    pair: Pair, workdir: Path, rate: int = TARGET_RATE, check: bool = True
+) -> np.ndarray:
+    """A clean take: one sentence with 0.15-0.3 s of -70 dBFS noise at each end (5-12 s)."""
+    y = pad(speech(pair, workdir, rate), rate, rng_for(pair))
+    if check:
+        check_clean(pair, y, rate)
     return y
 
 
@@ -375,6 +179,10 @@ def write_text_bom_trailing_space(path: Path, text: str) -> None:
     path.write_bytes(b"\xef\xbb\xbf" + (text + " \n").encode("utf-8"))
 
 
+def write_text_trailing_space(path: Path, text: str) -> None:
+    path.write_bytes((text + " \n").encode("utf-8"))
+
+
 def write_text_empty(path: Path, text: str) -> None:
     path.write_bytes(b"")
 
@@ -411,8 +219,41 @@ def make_clipped(pair: Pair, out: Path, workdir: Path) -> None:
     sf.write(out / pair.audio_name, x, TARGET_RATE, format="WAV", subtype="PCM_16")
 
 
+def make_short(pair: Pair, out: Path, workdir: Path) -> None:
+    """One word: the clip is about 1 s long."""
+    x = clean_clip(pair, workdir, check=False)
+    if not 0.5 < len(x) / TARGET_RATE < 1.5:
+        raise RuntimeError(f"pair {pair.index}: {len(x) / TARGET_RATE:.2f} s, want about 1 s")
+    write_pcm16(out / pair.audio_name, x, TARGET_RATE)
+
+
+def make_noisy(pair: Pair, out: Path, workdir: Path) -> None:
+    """Steady low-passed noise (a fan, traffic) NOISY_SNR_DB below the speech, pauses too."""
+    rng = rng_for(pair)
+    x = speech(pair, workdir)
+    speech_rms = float(np.sqrt(np.mean(x[np.abs(x) > db_to_amp(-40.0)] ** 2)))
+    lead, trail = round(0.3 * TARGET_RATE), round(0.3 * TARGET_RATE)
+    x = np.concatenate([np.zeros(lead), x, np.zeros(trail)])
+    white = rng.normal(0.0, 1.0, len(x))
+    hum = np.empty_like(white)  # one-pole low-pass: most energy under ~1 kHz, like room noise
+    acc, alpha = 0.0, 0.12
+    for i, w in enumerate(white):
+        acc += alpha * (w - acc)
+        hum[i] = acc
+    hum *= speech_rms * db_to_amp(-NOISY_SNR_DB) / float(np.sqrt(np.mean(hum**2)))
+    write_pcm16(out / pair.audio_name, normalise_peak(x + hum), TARGET_RATE)
+
+
+def make_quiet(pair: Pair, out: Path, workdir: Path) -> None:
+    """Speech peaking at QUIET_PEAK_DBFS over the usual -70 dBFS room noise."""
+    rng = rng_for(pair)
+    x = pad(normalise_peak(speech(pair, workdir), QUIET_PEAK_DBFS), TARGET_RATE, rng)
+    check_clean(pair, x, TARGET_RATE)
+    write_pcm16(out / pair.audio_name, x, TARGET_RATE)
+
+
 def make_long_silence(pair: Pair, out: Path, workdir: Path) -> None:
-    """3.0 s of -70 dBFS noise before and after the speech."""
+    """3.0 s of -70 dBFS noise before and after the speech (still under 15 s)."""
     rng = rng_for(pair)
     x = pad(speech(pair, workdir), TARGET_RATE, rng, 3.0, 3.0)
     if len(x) / TARGET_RATE >= 15.0:
@@ -429,13 +270,13 @@ def make_too_long(pair: Pair, out: Path, workdir: Path) -> None:
     """All sentences of the pair joined by 0.6 s noise gaps: comfortably over 15 s."""
     rng = rng_for(pair)
     parts: list[np.ndarray] = []
-    for sentence in (pair.text, *pair.extra):
+    for sentence in (spoken(pair), *(pinyin for _, pinyin in pair.extra)):
         if parts:
             parts.append(noise(rng, round(0.6 * TARGET_RATE)))
         parts.append(resample(synthesize(sentence, pair.lang, workdir), TARGET_RATE))
     x = pad(normalise_peak(np.concatenate(parts)), TARGET_RATE, rng)
-    if not 15.0 < len(x) / TARGET_RATE < 18.0:
-        raise RuntimeError(f"pair {pair.index}: {len(x) / TARGET_RATE:.2f} s, want 15-18 s")
+    if not 15.0 < len(x) / TARGET_RATE < 25.0:
+        raise RuntimeError(f"pair {pair.index}: {len(x) / TARGET_RATE:.2f} s, want 15-25 s")
     write_pcm16(out / pair.audio_name, x, TARGET_RATE)
 
 
@@ -505,8 +346,12 @@ AUDIO_MAKERS: dict[int, AudioMaker] = {
     20: make_pcm24,
     21: make_too_long,
     22: make_ogg,
+    24: make_short,
+    25: make_noisy,
+    26: make_quiet,
 }
 TEXT_MAKERS: dict[int, TextMaker] = {
+    2: write_text_trailing_space,
     13: write_text_empty,
     15: write_text_gbk,
     17: None,  # audio only
@@ -515,11 +360,30 @@ TEXT_MAKERS: dict[int, TextMaker] = {
 
 
 def full_text(pair: Pair) -> str:
-    return " ".join((pair.text, *pair.extra))
+    sep = " " if pair.lang == "en" else ""
+    return sep.join((pair.text, *(text for text, _ in pair.extra)))
+
+
+LANGUAGE_MESSAGE = (
+    "检测到您上传的文本和所选语言不一致，请确认文本和语音是否一致。"
+    " (The text does not match the selected language.)"
+)
+ADMIN_MESSAGE = (
+    "第9句有爆音，第25句背景噪声明显，第26句音量过小，请重新录制后再提交。"
+    " (Sentence 9 is clipped, 25 has background noise, 26 is too quiet: re-record them.)"
+)
 
 
 def audit_result() -> dict[str, object]:
-    """A plausible ShowJobAuditResult response for this corpus."""
+    """A ShowJobAuditResult response for this corpus, with the documented codes.
+
+    MSS.20020011 (wrong audio format), MSS.20020016 (wrong wav/txt count) and MSS.20020018
+    (not parseable as WAV) are documented; MSS.20020015 carries the documented "text does not
+    match the selected language" message, its number inferred from the page's order. No
+    documented code means "speech does not match text": that entry's code is invented and its
+    message says so. Noise, clipping and level come as the reviewer's free text, as the
+    reference expects for quality rejections.
+    """
 
     def error(audio: str, text: str, code: str, message: str) -> dict[str, str]:
         return {
@@ -537,44 +401,47 @@ def audit_result() -> dict[str, object]:
                     "audio_3.wav",
                     "text_3.txt",
                     "MSS.20020011",
-                    "Audio format error: audio must be mono WAV.",
-                ),
-                error(
-                    "audio_9.wav",
-                    "text_9.txt",
-                    "MSS.20020019",
-                    "Audio volume too high, clipping detected.",
+                    "音频格式错误 (wrong audio format).",
                 ),
                 error(
                     "audio_22.wav",
                     "text_22.txt",
                     "MSS.20020018",
-                    "Audio file cannot be parsed as WAV.",
+                    "音频无法解析为WAV (the audio cannot be parsed as WAV).",
                 ),
-                error("AUDIO_2.WAV", "TEXT_2.TXT", "MSS.20020027", "Speech does not match text."),
                 error(
-                    "corpus\\audio_15.wav",
-                    "corpus\\text_15.txt",
-                    "MSS.20020013",
-                    "Text language does not match the selected language.",
+                    "AUDIO_2.WAV",
+                    "TEXT_2.TXT",
+                    "MSS.20020027",
+                    "语音与文本不一致 (speech does not match text). [sample data: invented "
+                    "pairing, no documented code carries this message]",
+                ),
+                error(
+                    "corpus\\audio_15.wav", "corpus\\text_15.txt", "MSS.20020015", LANGUAGE_MESSAGE
+                ),
+                error("audio_27.wav", "text_27.txt", "MSS.20020015", LANGUAGE_MESSAGE),
+                error(
+                    "",
+                    "",
+                    "MSS.20020016",
+                    "压缩包中wav和txt文件数量不正确 (wrong number of wav/txt files in the zip).",
                 ),
                 error(
                     "audio_40.wav",
                     "text_40.txt",
-                    "MSS.20020016",
-                    "Number of audio and text files in package is incorrect.",
+                    "MSS.20020011",
+                    "音频格式错误 (wrong audio format).",
                 ),
                 error(
                     "../../etc/audio_1.wav",
                     "../../etc/text_1.txt",
                     "MSS.20020011",
-                    "Audio format error.",
+                    "音频格式错误 (wrong audio format).",
                 ),
             ],
         },
         "admin_audit_result": {
-            "message": "Background noise and clipping heard in several recordings; please "
-            "re-record the flagged sentences. See attachment for details.",
+            "message": ADMIN_MESSAGE,
             "attachment_name": "review-notes.pdf",
             "attachment_url": "https://obs.cn-north-4.myhuaweicloud.com/metastudio-review/"
             "review-notes.pdf?AccessKeyId=EXAMPLE&Expires=1764140400"
@@ -610,25 +477,33 @@ def readme(out: Path) -> str:
         lang = "English" if pair.lang == "en" else "Mandarin"
         audit = pair.audit.replace("|", "\\|")
         audio = describe_audio(out / pair.audio_name)
+        review = " (needs review)" if pair.needs_review else ""
         rows.append(
             f"| {pair.index} | {lang} | {pair.defect} | {audio} | {audit}"
-            f" | **{pair.verdict}** | {pair.reason} |"
+            f" | **{pair.verdict}**{review} | {pair.reason} |"
         )
     table = "\n".join(rows)
+    counts = {v: sum(p.verdict == v for p in PAIRS) for v in ("keep", "fix", "drop")}
+    size_mb = sum(f.stat().st_size for f in out.iterdir() if f.is_file()) / 1e6
     traversal = "path traversal: never followed, never resolved to pair 1"
     return f"""# remediate sample dataset
 
-A miniature Huawei Cloud MetaStudio voice-training corpus with known defects, used by the
-`remediate` tests and docs. Every file here is generated; do not edit by hand.
+A miniature Huawei Cloud MetaStudio voice-training corpus for a Chinese (CN) BASIC job, with
+known defects, used by the `remediate` tests and docs. Every file here is generated; do not
+edit by hand. {len(PAIRS)} pairs: {counts["keep"]} keep, {counts["fix"]} fix, {counts["drop"]} drop
+(so {counts["keep"] + counts["fix"]} resubmittable, short of the 20 a BASIC job needs); about
+{size_mb:.0f} MB.
 
 ## How it was made
 
-`scripts/make_sample_dataset.py` synthesises every sentence with espeak-ng {espeak_version()}
-(`espeak-ng -v en` for English; `espeak-ng -v cmn-latn-pinyin` from pinyin with tone digits for
-Mandarin, while the text file holds the Chinese characters), trims espeak-ng's own silence,
-resamples 22050 Hz -> 48000 Hz with soxr (`quality="VHQ"`), normalises the peak to -3 dBFS,
-pads each end with 0.15-0.3 s of seeded -70 dBFS gaussian noise and writes 16-bit PCM WAV with
-soundfile. Clean clips are 48 kHz, mono, PCM_16, 3-10 s, with no sample at full scale; text
+`scripts/make_sample_dataset.py` reads the pairs and their labels from
+`scripts/sample_pairs.py` and synthesises every sentence with espeak-ng {espeak_version()}
+(`espeak-ng -v cmn-latn-pinyin` from pinyin with tone digits for Mandarin, while the text file
+holds the Chinese characters; `espeak-ng -v en` for the one English pair), trims espeak-ng's
+own silence, resamples 22050 Hz -> 48000 Hz with soxr (`quality="VHQ"`), normalises the peak
+to -3 dBFS, adds seeded -70 dBFS gaussian room tone under the speech and as 0.15-0.3 s of padding at each
+end, and writes 16-bit PCM WAV with soundfile. Clean clips are one natural sentence each, 48 kHz, mono, PCM_16,
+5-12 s (the edition rules ask for 5-15 s per sentence), with no sample at full scale; text
 files are UTF-8 without BOM, the exact sentence spoken plus a single trailing newline. All
 randomness is seeded per pair and the Ogg serial number of pair 22 is pinned, so regeneration
 is byte-identical for the same espeak-ng, libsndfile and soxr versions. Regenerate with:
@@ -637,12 +512,19 @@ is byte-identical for the same espeak-ng, libsndfile and soxr versions. Regenera
 python scripts/make_sample_dataset.py --out sample_dataset
 ```
 
-`audit-result.json` is a plausible MetaStudio `ShowJobAuditResult` response for this corpus.
+`audit-result.json` is a MetaStudio `ShowJobAuditResult` response for this corpus that uses
+the documented codes only: MSS.20020011 (wrong audio format), MSS.20020016 (wrong wav/txt
+count, no file name: a job-level entry), MSS.20020018 (cannot be parsed as WAV) and the
+"text does not match the selected language" code, whose number MSS.20020015 is inferred from
+the order of the error-code page. No documented code says "speech does not match text", so
+pair 2's entry uses MSS.20020027 (a number that exists, meaning undocumented) and its message
+says the pairing is invented. Quality problems (clipping, noise, level) have no documented
+code: they come in the reviewer's message, as the reference expects.
 
 ## Pairs
 
-Files are `audio_N.wav` / `text_N.txt`. "Verdict" is what a careful engineer would decide from
-the audit result plus local inspection.
+Files are `audio_N.wav` / `text_N.txt`. "Verdict" is what a careful engineer decides from the
+audit result plus local inspection; "needs review" marks a verdict that rests on an inference.
 
 | # | Language | Defect | Audio as written | Audit says | Verdict | Reason |
 |---|---|---|---|---|---|---|
@@ -652,23 +534,28 @@ the audit result plus local inspection.
 
 | Audit entry | Code | Verdict | Reason |
 |---|---|---|---|
-| `audio_40.wav` / `text_40.txt` | MSS.20020016 | **unmatched** | no pair 40 in the corpus |
+| (no file name) | MSS.20020016 | **unmatched** | package-level: the pair count, a job-level row |
+| `audio_40.wav` / `text_40.txt` | MSS.20020011 | **unmatched** | no pair 40 in the corpus |
 | `../../etc/audio_1.wav` / `../../etc/text_1.txt` | MSS.20020011 | **unmatched** | {traversal} |
 
 The entries `AUDIO_2.WAV` (upper case) and `corpus\\audio_15.wav` (Windows separator under a
 plain sub-folder) are deliberate: they should match pairs 2 (case-insensitively) and 15, whereas
 the `../../etc/` entry must never be followed nor matched to pair 1.
 
-The `admin_audit_result` message ("Background noise and clipping heard in several recordings
-...", attachment `review-notes.pdf`) names no file: it is a job-level entry, not a per-pair one.
+The `admin_audit_result` message ("第9句有爆音，第25句背景噪声明显，第26句音量过小 ...",
+attachment `review-notes.pdf`) names sentences, not files: it is a job-level entry, shown
+verbatim.
 
 ## Notes
 
-- Mandarin speech is synthesised from the pinyin stored next to each sentence in the script
-  (citation tones, `5` = neutral tone); espeak-ng applies third-tone sandhi by itself.
-- Pair 15 is a **fix** although the audit flags its language: locally the text is not UTF-8, but
-  it decodes cleanly as GBK, so it can be re-encoded as UTF-8. The audit's "text language does
-  not match" is plausibly the platform reading the GBK bytes as mis-decoded garbage.
+- Pair 2 is the case of issue 10: the audit says the speech does not match the text (it does
+  not: three words differ), and the text also ends with a space, which the fix would clean.
+  The space does not explain a content mismatch, so the pair stays **drop**.
+- Pair 15 is a **fix** although the audit flags its language: locally the text is not UTF-8 but
+  decodes cleanly as GBK, so it can be re-encoded as UTF-8. That the platform read the GBK
+  bytes as another language is an inference, so the verdict needs review.
+- Pair 25's noise runs through the pauses too, as real room noise does: a floor measured in
+  the pauses sits only about 5 dB under the speech.
 - Pair 22: libsndfile seeds the Ogg stream serial number from the clock, so the script rewrites
   it to a fixed value (recomputing each page CRC) to keep the file reproducible.
 - The voice is robotic formant synthesis: fine for checking formats, levels, durations and

@@ -73,32 +73,33 @@ def assert_shape(df: pd.DataFrame) -> None:
 # --- the sample audit -------------------------------------------------------------
 
 
-def test_sample_audit_has_seven_system_rows_and_one_admin_row(sample_dataset: Path) -> None:
+def test_sample_audit_has_eight_system_rows_and_one_admin_row(sample_dataset: Path) -> None:
     data, df = read_audit_file(sample_dataset / "audit-result.json")
 
     assert data == (sample_dataset / "audit-result.json").read_bytes()
     assert_shape(df)
-    assert list(df[C.ENTRY_ID]) == list(range(8))
-    assert list(df[C.SOURCE]) == ["system"] * 7 + ["admin"]
-    assert list(df[C.ERROR_CODE][:7]) == [
+    assert list(df[C.ENTRY_ID]) == list(range(9))
+    assert list(df[C.SOURCE]) == ["system"] * 8 + ["admin"]
+    assert list(df[C.ERROR_CODE][:8]) == [
         "MSS.20020011",
-        "MSS.20020019",
         "MSS.20020018",
         "MSS.20020027",
-        "MSS.20020013",
+        "MSS.20020015",
+        "MSS.20020015",
         "MSS.20020016",
         "MSS.20020011",
+        "MSS.20020011",
     ]
-    assert df[C.AUDIO_NAME][4] == "corpus\\audio_15.wav"
-    assert df[C.AUDIO_NAME][6] == "../../etc/audio_1.wav"
+    assert df[C.AUDIO_NAME][3] == "corpus\\audio_15.wav"
+    assert df[C.AUDIO_NAME][7] == "../../etc/audio_1.wav"
     assert df[C.JOB_ID].isna().all()
-    admin = df.iloc[7]
+    admin = df.iloc[8]
     assert pd.isna(admin[C.AUDIO_NAME]) and pd.isna(admin[C.ERROR_CODE])
-    assert admin[C.ERROR_MESSAGE].startswith("Background noise and clipping")
+    assert admin[C.ERROR_MESSAGE].startswith("第9句有爆音")
     assert admin[C.ATTACHMENT_NAME] == "review-notes.pdf"
     assert df[C.AUDIT_TIME][0] == pd.Timestamp("2025-11-25 06:00:00", tz="UTC")
-    assert df[C.AUDIT_TIME][7] == pd.Timestamp("2025-11-25 07:00:00", tz="UTC")
-    assert df[C.AUDIT_TIME_RAW][7] == 1764054000
+    assert df[C.AUDIT_TIME][8] == pd.Timestamp("2025-11-25 07:00:00", tz="UTC")
+    assert df[C.AUDIT_TIME_RAW][8] == 1764054000
 
 
 def test_job_id_is_set_on_every_row(sample_dataset: Path) -> None:

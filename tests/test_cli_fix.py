@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sample_labels import ids
 
 from remediate import cli, pipeline
 from remediate.config import Config
@@ -57,7 +58,7 @@ def test_dry_run_writes_nothing_and_matches_the_library(run_dir: Path, tmp_path:
     assert [(r["pair_id"], r["action"]) for r in doc["plan"]] == list(
         zip(lib.plan["pair_id"], lib.plan["action"], strict=True)
     )
-    assert doc["pairs_to_drop"] == 8 and doc["pairs_to_fix"] == 6
+    assert doc["pairs_to_drop"] == len(ids("drop")) and doc["pairs_to_fix"] == len(ids("fix"))
     assert listing(tmp_path) == before
     # the human plan goes to stderr
     human = CliRunner().invoke(
@@ -67,7 +68,9 @@ def test_dry_run_writes_nothing_and_matches_the_library(run_dir: Path, tmp_path:
     assert "trim-silence" in human.stderr and "nothing was written" in human.stderr
 
 
-def test_full_fix_json_and_fail_on_count(run_dir: Path, tmp_path: Path) -> None:
+def test_full_fix_json_and_fail_on_count(
+    run_dir: Path, tmp_path: Path, sample_dataset: Path
+) -> None:
     dest = tmp_path / "fixed"
     result = CliRunner().invoke(
         cli.cli,
@@ -88,11 +91,21 @@ def test_full_fix_json_and_fail_on_count(run_dir: Path, tmp_path: Path) -> None:
         doc["package"]["sha256"]
         == json.loads((dest / "summary.json").read_text())["package"]["sha256"]
     )
-    assert doc["edition"]["pairs_resubmittable"] == 16
-    strict = CliRunner().invoke(
-        cli.cli, ["fix", "--run-dir", str(run_dir), "--dest", str(dest), "--fail-on-count"]
+    assert doc["edition"]["pairs_resubmittable"] == len(ids("keep")) + len(ids("fix"))
+    middle = tmp_path / "middle-run"  # the same corpus as a MIDDLE job: 100 pairs needed
+    pipeline.run(
+        Config(
+            corpus=sample_dataset,
+            out=middle,
+            audit_file=sample_dataset / "audit-result.json",
+            cache_dir=None,
+            edition="middle",
+        )
     )
-    assert strict.exit_code == 1  # 16 pairs, basic needs 20; outputs still written
+    strict = CliRunner().invoke(
+        cli.cli, ["fix", "--run-dir", str(middle), "--dest", str(dest), "--fail-on-count"]
+    )
+    assert strict.exit_code == 1  # far fewer than 100 pairs; outputs still written
     assert "NOT met" in strict.stderr
     assert (dest / "manifest.csv").is_file() and not (dest / "package.zip").exists()
 

@@ -176,11 +176,11 @@ def test_empty_folder_gives_an_empty_frame(tmp_path: Path) -> None:
     assert list(listing.pairs.columns) == C.PAIR_COLUMNS
 
 
-def test_sample_dataset_has_24_pairs(sample_dataset: Path) -> None:
+def test_sample_dataset_has_29_pairs(sample_dataset: Path) -> None:
     listing = discover(sample_dataset)
     df = listing.pairs
 
-    assert list(df[C.PAIR_ID]) == [str(n) for n in range(24)]
+    assert list(df[C.PAIR_ID]) == [str(n) for n in range(29)]
     assert df[C.TEXT_NAME].isna().sum() == 1 and pd.isna(df[C.TEXT_NAME][17])
     assert df[C.AUDIO_NAME].isna().sum() == 1 and pd.isna(df[C.AUDIO_NAME][19])
     assert listing.other_files == ("README.md", "audit-result.json")

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import soundfile as sf
+from sample_labels import LABELS, TEXTS, ids
 
 from remediate import columns as C
 from remediate import pipeline
@@ -22,6 +23,8 @@ from remediate.errors import FixError
 from remediate.fix import apply as fixes
 from remediate.fix import package, repair
 from remediate.profiles import load_profile
+
+RESUBMIT = sorted(ids("keep") + ids("fix"), key=int)
 
 RATE = 48000
 FRAME_S = 0.02
@@ -114,7 +117,7 @@ def fixed_path(ctx: dict[str, Any], original_audio: str, kind: str = "audio") ->
 
 def test_originals_untouched(sample_fix: dict[str, Any]) -> None:
     assert sample_fix["before"] == sample_fix["after"]
-    assert len(sample_fix["before"]) == 48  # 23 wav + 23 txt + README + audit
+    assert len(sample_fix["before"]) == 58  # 28 wav + 28 txt + README + audit
 
 
 def test_dest_layout(sample_fix: dict[str, Any]) -> None:
@@ -130,20 +133,24 @@ def test_dest_layout(sample_fix: dict[str, Any]) -> None:
     ]
     assert not list(dest.parent.glob(".fixed.fix-*"))  # no temporary folder left
     names = sorted(p.name for p in (dest / "corpus").iterdir())
-    assert names == sorted([f"{i}.wav" for i in range(16)] + [f"{i}.txt" for i in range(16)])
+    n = len(RESUBMIT)
+    assert names == sorted([f"{i}.wav" for i in range(n)] + [f"{i}.txt" for i in range(n)])
 
 
 def test_pair_11_silence_trimmed_to_padding(sample_fix: dict[str, Any]) -> None:
     src_lead, src_trail = edge_silence(sample_fix["src"] / "audio_11.wav")
-    assert src_lead == pytest.approx(3.0, abs=0.03)
-    assert src_trail == pytest.approx(3.01, abs=0.03)
+    assert src_lead == pytest.approx(3.02, abs=0.03)
+    assert src_trail == pytest.approx(3.02, abs=0.03)
     path = fixed_path(sample_fix, "audio_11.wav")
     lead, trail = edge_silence(path)
     assert lead == pytest.approx(0.15, abs=0.025)
     assert trail == pytest.approx(0.15, abs=0.025)
     info = sf.info(str(path))
     assert (info.samplerate, info.channels, info.subtype) == (48000, 1, "PCM_16")
-    assert info.duration == pytest.approx(10.0128 - 2.85 - 2.86, abs=0.06)
+    src_duration = sf.info(str(sample_fix["src"] / "audio_11.wav")).duration
+    assert info.duration == pytest.approx(
+        src_duration - (src_lead - 0.15) - (src_trail - 0.15), abs=0.06
+    )
     # PCM_16 only trimmed: the kept samples are the source samples, undithered.
     src, _ = sf.read(sample_fix["src"] / "audio_11.wav", dtype="int16")
     out, _ = sf.read(path, dtype="int16")
@@ -191,16 +198,17 @@ def test_pair_20_requantised(sample_fix: dict[str, Any]) -> None:
 
 def test_pair_15_and_23_text_bytes(sample_fix: dict[str, Any]) -> None:
     t15 = fixed_path(sample_fix, "audio_15.wav", "text").read_bytes()
-    assert t15 == "明天下午三点我们在图书馆门口见面。\n".encode()
+    assert t15 == (TEXTS["15"] + "\n").encode()
+    assert t15.startswith("明天下午三点".encode())
     t23 = fixed_path(sample_fix, "audio_23.wav", "text").read_bytes()
-    assert t23 == "这个周末天气不错，我们一起去爬山吧。\n".encode()
+    assert t23 == (TEXTS["23"] + "\n").encode()
     assert not t23.startswith(b"\xef\xbb\xbf")
 
 
 def test_keep_pairs_are_byte_copies(sample_fix: dict[str, Any]) -> None:
     manifest: pd.DataFrame = sample_fix["manifest"]
     keep = manifest[manifest["verdict"] == "keep"]
-    assert len(keep) == 10
+    assert len(keep) == len(ids("keep"))
     for row in keep.to_dict("records"):
         dest = sample_fix["dest"] / "corpus"
         assert sha(dest / row["audio_name"]) == sha(sample_fix["src"] / row["original_audio_name"])
@@ -237,8 +245,15 @@ def test_rescan_of_fixed_tree_has_no_errors(sample_fix: dict[str, Any], tmp_path
     errors = pair_findings[pair_findings[C.SEVERITY] == C.SEVERITY_ERROR]
     assert errors.empty, errors.to_dict("records")
     assert set(result.report[C.VERDICT]) == {C.VERDICT_KEEP}
-    assert set(pair_findings[C.CHECK]) <= {"audio-too-short", "audio-low-bandwidth"}
-    assert len(result.report) == 16
+    # only the kept pairs still awaiting graded bands carry findings (warnings, info)
+    assert set(pair_findings[C.CHECK]) <= {
+        "audio-too-short",
+        "audio-quiet",
+        "audio-low-snr",
+        "text-cps-range",
+        "text-cps-outlier",
+    }
+    assert len(result.report) == len(RESUBMIT)
 
 
 def test_manifest_dropped_and_fix_log(sample_fix: dict[str, Any]) -> None:
@@ -252,20 +267,19 @@ def test_manifest_dropped_and_fix_log(sample_fix: dict[str, Any]) -> None:
         "original_audio_name",
         "original_text_name",
     ]
-    # natural order of the original pair ids: 0 1 3 4 5 6 8 10 11 12 14 15 16 18 20 23
-    assert list(manifest["original_audio_name"])[:4] == [
+    # natural order of the original pair ids, renamed 0.wav, 1.wav, ...
+    assert list(manifest["original_audio_name"]) == [f"audio_{i}.wav" for i in RESUBMIT]
+    assert list(manifest["audio_name"]) == [f"{i}.wav" for i in range(len(RESUBMIT))]
+    assert list(manifest["original_audio_name"])[:3] == [
         "audio_0.wav",
         "audio_1.wav",
         "audio_3.wav",
-        "audio_4.wav",
     ]
-    assert manifest.iloc[-1]["original_audio_name"] == "audio_23.wav"
-    assert manifest.iloc[-1]["audio_name"] == "15.wav"
     assert sorted(manifest[manifest["verdict"] == "fix"]["original_audio_name"]) == sorted(
         f"audio_{i}.wav" for i in (3, 5, 11, 15, 20, 23)
     )
     dropped = pd.read_csv(sample_fix["dest"] / "dropped.csv", dtype=str)
-    assert sorted(dropped["pair_id"], key=int) == ["2", "7", "9", "13", "17", "19", "21", "22"]
+    assert sorted(dropped["pair_id"], key=int) == ids("drop")
     assert set(dropped["stage"]) == {"run"}
     assert "clipping" in dropped.set_index("pair_id").loc["9", "reasons"]
     log = pd.read_parquet(sample_fix["dest"] / "fixes.parquet")
@@ -291,25 +305,32 @@ def test_zip_is_flat_and_matches_the_corpus(sample_fix: dict[str, Any]) -> None:
     summary = json.loads((dest / "summary.json").read_text())
     with zipfile.ZipFile(dest / "package.zip") as zf:
         names = zf.namelist()
-        assert names == [n for i in range(16) for n in (f"{i}.wav", f"{i}.txt")]
+        assert names == [n for i in range(len(RESUBMIT)) for n in (f"{i}.wav", f"{i}.txt")]
         for name in names:
             assert zf.read(name) == (dest / "corpus" / name).read_bytes()
     assert summary["package"]["sha256"] == sha(dest / "package.zip")
     assert summary["package"]["path"] == str(dest / "package.zip")
     checks = {c["name"]: c for c in summary["package"]["checks"]}
-    assert checks["pair-count"]["ok"] is False and "4 missing" in checks["pair-count"]["message"]
+    missing = 20 - len(RESUBMIT)
+    assert checks["pair-count"]["ok"] is (missing == 0)
+    if missing:
+        assert f"{missing} missing" in checks["pair-count"]["message"]
     assert checks["file-types"]["ok"] is True
     assert checks["clip-duration"]["ok"] is True
     assert summary["edition"] == {
         "name": "basic",
         "pairs_required": 20,
-        "pairs_resubmittable": 16,
-        "minimum_met": False,
-        "exact_count_met": False,
+        "pairs_resubmittable": len(RESUBMIT),
+        "minimum_met": len(RESUBMIT) >= 20,
+        "exact_count_met": len(RESUBMIT) == 20,
     }
-    assert summary["pairs"] == 24
-    assert summary["verdicts"] == {"keep": 10, "fix": 6, "drop": 8}
-    assert summary["dropped_by_stage"] == {"run": 8}
+    assert summary["pairs"] == len(LABELS)
+    assert summary["verdicts"] == {
+        "keep": len(ids("keep")),
+        "fix": len(ids("fix")),
+        "drop": len(ids("drop")),
+    }
+    assert summary["dropped_by_stage"] == {"run": len(ids("drop"))}
     assert summary["recheck"]["findings_by_severity"]["error"] == 0
 
 

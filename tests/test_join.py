@@ -189,6 +189,18 @@ def test_sample_audit_against_the_sample_corpus(sample_dataset: Path) -> None:
         int(e): (None if pd.isna(p) else p)
         for e, p in zip(df[C.ENTRY_ID], df[C.PAIR_ID], strict=True)
     }
-    assert by_entry == {0: "3", 1: "9", 2: "22", 3: "2", 4: "15", 5: None, 6: None, 7: None}
-    assert "would resolve outside the corpus" in df[NOTE][6]
-    assert "job-level entry (admin review)" in df[NOTE][7]
+    assert by_entry == {
+        0: "3",
+        1: "22",
+        2: "2",
+        3: "15",
+        4: "27",
+        5: None,
+        6: None,
+        7: None,
+        8: None,
+    }
+    assert "job-level entry (no file name)" in df[NOTE][5]
+    assert "is not in the local corpus" in df[NOTE][6]
+    assert "would resolve outside the corpus" in df[NOTE][7]
+    assert "job-level entry (admin review)" in df[NOTE][8]

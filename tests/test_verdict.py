@@ -45,13 +45,18 @@ def finding(
     }
 
 
-def entry(audio: str | None, code: str | None, source: str = C.SOURCE_SYSTEM) -> dict[str, Any]:
+def entry(
+    audio: str | None,
+    code: str | None,
+    source: str = C.SOURCE_SYSTEM,
+    message: str | None = None,
+) -> dict[str, Any]:
     return {
         C.SOURCE: source,
         C.AUDIO_NAME: audio,
         C.TEXT_NAME: None,
         C.ERROR_CODE: code,
-        C.ERROR_MESSAGE: f"{code} says no" if code else "admin note",
+        C.ERROR_MESSAGE: message or (f"{code} says no" if code else "admin note"),
     }
 
 
@@ -110,8 +115,8 @@ def test_flagged_pair_with_no_local_finding_is_drop() -> None:
     r = row(df, "2")
     assert r[C.VERDICT] == C.VERDICT_DROP
     assert r[C.REASONS] == [
-        "audit MSS.20020027: MSS.20020027 says no — nothing local explains it; "
-        "re-record or correct by hand"
+        "audit MSS.20020027: MSS.20020027 says no — code not in the catalogue and its "
+        "message names no known kind of problem; re-record or correct by hand"
     ]
     assert r[C.AUDIT_ERROR_CODES] == ["MSS.20020027"]
     assert r[C.AUDIT_ENTRY_IDS] == [0]
@@ -147,27 +152,72 @@ def test_flagged_with_a_catalogue_code_and_no_finding_is_drop_with_the_hint() ->
     assert "convert to WAV, mono, PCM 16-bit, 48 kHz" in r[C.REASONS][0]
 
 
-def test_flagged_with_an_unknown_code_and_a_fixable_finding_is_fix_for_review() -> None:
-    df = report([finding("2", "text-encoding")], entry("audio_2.wav", "MSS.20020013"))
+def test_unknown_code_is_explained_only_by_a_finding_of_the_category_its_message_names() -> None:
+    flag = entry("audio_2.wav", "MSS.20020013", message="文本编码错误 (text encoding)")
+    df = report([finding("2", "text-encoding")], flag)
 
     r = row(df, "2")
     assert r[C.VERDICT] == C.VERDICT_FIX
     assert r[C.REASONS][0] == (
-        "audit MSS.20020013: MSS.20020013 says no — code not in the catalogue; "
-        "assumed explained by text-encoding (review)"
+        "audit MSS.20020013: 文本编码错误 (text encoding) — code not in the catalogue (text "
+        "problem by its message); assumed explained by text-encoding"
     )
+
+
+def test_unknown_code_with_a_fixable_finding_of_another_category_is_drop() -> None:
+    noise = entry("audio_2.wav", "MSS.20020030", message="背景噪声过大 (background noise)")
+    df = report([finding("2", "text-encoding")], noise)
+
+    r = row(df, "2")
+    assert r[C.VERDICT] == C.VERDICT_DROP
+    assert "no local fixable quality finding explains it" in r[C.REASONS][0]
+
+
+def test_issue_10_speech_text_mismatch_is_not_explained_by_a_trailing_space() -> None:
+    """The case of issue 10: "speech does not match text" is content, and a fixable
+    whitespace finding (text) does not explain it."""
+    mismatch = entry("audio_2.wav", "MSS.20020027", message="Speech does not match text.")
+    df = report([finding("2", "text-whitespace", C.SEVERITY_WARNING)], mismatch)
+
+    r = row(df, "2")
+    assert r[C.VERDICT] == C.VERDICT_DROP
+    assert "no local fixable content finding explains it" in r[C.REASONS][0]
+
+
+def test_unknown_code_with_no_category_is_drop_even_with_a_fixable_finding() -> None:
+    df = report([finding("1", "audio-channels")], entry("audio_1.wav", "MSS.20020099"))
+
+    assert row(df, "1")[C.VERDICT] == C.VERDICT_DROP
+
+
+def test_inferred_cause_in_the_catalogue_explains_for_review() -> None:
+    language = entry("audio_2.wav", "MSS.20020015", message="文本和所选语言不一致")
+    df = report([finding("2", "text-encoding")], language)
+
+    r = row(df, "2")
+    assert r[C.VERDICT] == C.VERDICT_FIX
+    assert "plausibly caused by text-encoding; fixable (inferred)" in r[C.REASONS][0]
+
+
+def test_documented_message_without_a_known_code_is_recognised() -> None:
+    letter = entry("audio_1.wav", "MSS.20029999", message="授权书文件有些问题")
+    df = report([finding("1", "audio-channels")], letter)
+
+    r = row(df, "1")
+    assert r[C.VERDICT] == C.VERDICT_DROP
+    assert "upload the authorization letter again" in r[C.REASONS][0]
 
 
 def test_every_entry_on_a_pair_must_be_explained() -> None:
     df = report(
         [finding("1", "audio-channels")],
         entry("audio_1.wav", "MSS.20020011"),
-        entry("audio_1.wav", "MSS.20020024"),
+        entry("audio_1.wav", "MSS.20020018"),
     )
 
     r = row(df, "1")
     assert r[C.VERDICT] == C.VERDICT_DROP
-    assert r[C.AUDIT_ERROR_CODES] == ["MSS.20020011", "MSS.20020024"]
+    assert r[C.AUDIT_ERROR_CODES] == ["MSS.20020011", "MSS.20020018"]
     assert r[C.AUDIT_ENTRY_IDS] == [0, 1]
 
 
