@@ -16,6 +16,7 @@ import pytest
 import wavs
 from browser import Browser, chromium_path, fresh_profile
 from click.testing import CliRunner
+from sample_labels import LABELS, TEXTS, ids
 
 from remediate import cli, pipeline
 from remediate.audio.probe import read_samples
@@ -103,20 +104,13 @@ def test_rerecord_list_and_before_after(demo: Path) -> None:
     section = text.split('<section id="rerecord">')[1].split("</section>")[0]
     rows = re.findall(r'<td class="mono">([^<]+)</td><td>([^<]+)</td>', section)
     assert [name for name, _ in rows] == [
-        "audio_2.wav",
-        "audio_7.wav",
-        "audio_9.wav",
-        "audio_13.wav",
-        "audio_17.wav",
-        "text_19.txt",
-        "audio_21.wav",
-        "audio_22.wav",
+        "text_19.txt" if pid == "19" else f"audio_{pid}.wav" for pid in ids("drop")
     ]
     todo = dict(rows)
     assert todo["audio_17.wav"] == "write the transcript, then record it"
     assert todo["text_19.txt"] == "record (no audio file)"
     assert todo["audio_13.wav"] == "write the transcript, then record it"  # empty text
-    assert "The bus to the airport leaves every half hour" in section
+    assert TEXTS["19"] in section
     fixed = text.split('<section id="fixed">')[1].split("</section>")[0]
     assert fixed.count('<article class="pair">') == 6
     assert "trim-silence" in fixed and "audio-silence-lead,audio-silence-trail" in fixed
@@ -180,7 +174,8 @@ def test_audio_is_linked_above_the_limit_by_relative_urls(
     text = (run / REPORT_HTML).read_text(encoding="utf-8")
     assert "data:audio" not in text
     srcs = re.findall(r'<audio[^>]* src="([^"]+)"', text)
-    assert len(srcs) == 13 + 6  # 13 cards with audio, 6 fixed files
+    cards = len(ids("fix")) + len(ids("drop")) - 1  # every fix and drop card but 19 (no audio)
+    assert len(srcs) == cards + len(ids("fix"))  # + the fixed files
     for src in srcs:
         target = (run / urllib.parse.unquote(html.unescape(src))).resolve()
         assert target.is_file(), src
@@ -297,15 +292,17 @@ def test_report_in_headless_chromium(demo: Path, tmp_path: Path) -> None:
     assert errors == []
     cards = [s for s in states if s["card"] != "fixed"]
     assert sorted(s["card"] for s in cards) == sorted(
-        f"pair-{i}" for i in (2, 3, 5, 7, 9, 11, 13, 15, 17, 20, 21, 22, 23)
+        f"pair-{i}"
+        for i in ids("fix") + ids("drop")
+        if i != "19"  # 19 has no audio
     )
     assert len(states) == len(cards) + 12
     for s in states:
         assert s["state"] == "ok" and s["ready"] >= 1 and s["duration"] > 0.5, s
-    assert filtered["drops"] == 8
+    assert filtered["drops"] == len(ids("drop"))
     assert filtered["subtype"] == ["audio_20.wav"]
     assert filtered["first"] == "audio_7.wav"  # the 16 kHz clip sorts first
-    assert filtered["count"] == "24 of 24 pairs shown"
+    assert filtered["count"] == f"{len(LABELS)} of {len(LABELS)} pairs shown"
     assert _pixel_spread(top) > 20  # not a blank page
 
 
