@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from referencing import Registry, Resource
+from sample_labels import LABELS
 
 from remediate import columns as C
 from remediate import contract as K
@@ -103,7 +104,7 @@ def test_run_summary_validates_and_has_exactly_the_contract_keys(
     assert set(summary) == {*K.PROVENANCE_KEYS, *K.RUN_SUMMARY_KEYS}
     assert summary["schema_version"] == K.SCHEMA_VERSION
     assert list(summary["edition"]) == list(K.EDITION_KEYS)
-    assert summary["edition"]["name"] == "basic" and summary["pairs"] == 24
+    assert summary["edition"]["name"] == "basic" and summary["pairs"] == len(LABELS)
 
 
 def test_fix_summary_validates_and_shares_the_run_vocabulary(demo: tuple[Path, Path]) -> None:
@@ -113,7 +114,7 @@ def test_fix_summary_validates_and_shares_the_run_vocabulary(demo: tuple[Path, P
     assert set(fix) == {*K.PROVENANCE_KEYS, *K.FIX_SUMMARY_KEYS}
     assert fix["schema_version"] == K.SCHEMA_VERSION and fix["command"] == "fix"
     # the same words mean the same things: pairs (int), verdicts, edition, duration_kept_s
-    assert fix["pairs"] == run["pairs"] == 24
+    assert fix["pairs"] == run["pairs"] == len(LABELS)
     assert list(fix["edition"]) == list(run["edition"]) == list(K.EDITION_KEYS)
     assert fix["edition"]["pairs_resubmittable"] == run["edition"]["pairs_resubmittable"] == 16
     assert fix["verdicts"] == {k: run["verdicts"][k] for k in ("keep", "fix", "drop")}
