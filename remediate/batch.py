@@ -40,6 +40,7 @@ from typing import Any
 import pandas as pd
 
 from remediate import columns as C
+from remediate import contract as K
 from remediate import history as H
 from remediate._version import __version__
 from remediate.config import Config
@@ -60,10 +61,10 @@ from remediate.sources import JOB_FILE, OPLOG_FILE, JobInput, JobSource
 
 log = logging.getLogger(__name__)
 
-BATCH_SUMMARY = "batch-summary.json"
-LOCK_FILE = ".remediate-batch.lock"
-ROUND_FILE = "round.json"
-_ROUND_DIR = re.compile(r"^round-(\d{1,6})$")
+BATCH_SUMMARY = K.BATCH_SUMMARY
+LOCK_FILE = K.BATCH_LOCK
+ROUND_FILE = K.ROUND_FILE
+_ROUND_DIR = re.compile(rf"^{K.ROUND_DIR_PREFIX}(\d{{1,6}})$")
 #: Job ids become folder names: refuse anything that could leave OUT or hide a file.
 _SAFE_JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
@@ -159,6 +160,10 @@ def round_key(audit_sha256: str, fingerprint: str, settings: dict[str, Any]) -> 
     """The idempotence key of a round."""
     doc = json.dumps([audit_sha256, fingerprint, settings], sort_keys=True)
     return hashlib.sha256(doc.encode()).hexdigest()
+
+
+def _round_dir(out_root: Path, job_id: str, number: int) -> Path:
+    return out_root / job_id / f"{K.ROUND_DIR_PREFIX}{number}"
 
 
 def completed_rounds(job_dir: Path) -> dict[int, dict[str, Any]]:
@@ -262,12 +267,12 @@ def _record_history(
     """Append the round to OUT/history and compare it with the round before."""
     root = out_root / H.HISTORY_DIR
     rows = H.history_rows(report, plan.audit_sha256, started)
-    meta = {"tool": "remediate", "version": __version__, "job_id": outcome.job_id}
+    meta = {**K.metadata("batch", started), "job_id": outcome.job_id, "round": plan.round}
     H.write_round(root, outcome.job_id, plan.round, rows, meta)
     history = H.read_history(root, outcome.job_id)
     earlier = [n for n in H.rounds(history) if n < plan.round]
     if earlier:
-        pair = history[history[H.ROUND].isin([earlier[-1], plan.round])]
+        pair = history[history[C.ROUND].isin([earlier[-1], plan.round])]
         outcome.previous_round = earlier[-1]
         outcome.changes = H.change_counts(H.compare(pair))
 
@@ -286,8 +291,7 @@ def _judge(outcome: JobOutcome, summary: dict[str, Any], report: pd.DataFrame) -
 
 def _round_doc(plan: _Plan, outcome: JobOutcome, started: str) -> dict[str, Any]:
     return {
-        "tool": "remediate",
-        "version": __version__,
+        **K.metadata("batch", H.now_utc()),
         "job_id": outcome.job_id,
         "round": plan.round,
         "action": plan.action,
@@ -314,7 +318,7 @@ def _run_round(
     """Run the main job for one round and record it; fills ``outcome``; round.json last."""
     from remediate import pipeline
 
-    round_dir = out_root / outcome.job_id / f"round-{plan.round}"
+    round_dir = _round_dir(out_root, outcome.job_id, plan.round)
     (round_dir / ROUND_FILE).unlink(missing_ok=True)  # incomplete until written again
     started = H.now_utc()
     t0 = time.perf_counter()
@@ -371,7 +375,7 @@ def process_job(
         plan = plan_job(project, entry, inp, out_root)
         outcome.edition = plan.settings.edition
         outcome.round, outcome.action = plan.round, plan.action
-        outcome.out = str(out_root / outcome.job_id / f"round-{plan.round}")
+        outcome.out = str(_round_dir(out_root, outcome.job_id, plan.round))
         if plan.action == "unchanged":
             outcome.status = UNCHANGED
             _from_previous(outcome, completed_rounds(out_root / outcome.job_id)[plan.round])
@@ -450,8 +454,7 @@ def _batch(
     code = exit_code_for(outcomes)
     counts = {s: sum(o.status == s for o in outcomes) for s in STATUSES}
     summary = {
-        "tool": "remediate",
-        "version": __version__,
+        **K.metadata("batch", H.now_utc()),
         "source": source.mode,
         "project": str(project.path),
         "out": str(out_root),

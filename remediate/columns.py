@@ -222,6 +222,36 @@ REPORT_DTYPES: Final[dict[str, str]] = {
 }
 REPORT_COLUMNS: Final = list(REPORT_DTYPES)
 
+# --- history: each round's report rows (OUT/history/job_id=<id>/round=<N>/part-0.parquet) ----
+#: What a row is matched on across rounds: the pair id, or unmatched:<name> for an audit
+#: entry naming no local file, or "(audit message)" for the reviewer's message.
+HISTORY_KEY: Final = "history_key"
+AUDIT_FLAGGED: Final = "audit_flagged"  # the audit of this round named the pair
+MISSING: Final = "missing"  # a side missing, or an audit entry naming no local file
+AUDIT_SHA256: Final = "audit_sha256"  # of the round's audit result bytes
+RECORDED_AT: Final = "recorded_at"
+ROUND: Final = "round"
+
+HISTORY_DTYPES: Final[dict[str, str]] = {
+    HISTORY_KEY: STR,
+    PAIR_ID: STR,
+    AUDIO_NAME: STR,
+    TEXT_NAME: STR,
+    VERDICT: STR,
+    AUDIT_FLAGGED: BOOL,
+    MISSING: BOOL,
+    AUDIT_ERROR_CODES: LIST_STR,
+    CHECKS: LIST_STR,
+    REASONS: LIST_STR,
+    DURATION_S: FLOAT,
+    AUDIO_SHA256: STR,
+    AUDIT_SHA256: STR,
+    RECORDED_AT: TIMESTAMP,
+}
+HISTORY_COLUMNS: Final = list(HISTORY_DTYPES)
+#: The hive partition columns of the history dataset (folder names, not in the files).
+HISTORY_PARTITION_DTYPES: Final[dict[str, str]] = {JOB_ID: STR, ROUND: INT_NOT_NULL}
+
 # --- manifest.csv ---------------------------------------------------------------
 SHA256: Final = "sha256"
 MANIFEST_COLUMNS: Final = [AUDIO_NAME, TEXT_NAME, DURATION_S, SHA256, VERDICT]

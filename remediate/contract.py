@@ -2,7 +2,8 @@
 
 Readers (a notebook, duckdb, the next ``remediate fix``) rely on this and nothing else:
 
-- file names of every output (``RUN_*``, ``FIX_*``, ``FETCH_*``);
+- file names of every output (run, fix and fetch folders; the batch's summary, lock, round
+  folders and history dataset);
 - one Arrow schema per Parquet output, derived from the table's ``*_DTYPES`` mapping in
   :mod:`remediate.columns` (add a column there, with its dtype, and the frame builders,
   the writer and the schema test follow);
@@ -52,6 +53,14 @@ DROPPED: Final = "dropped.csv"
 PACKAGE_ZIP: Final = "package.zip"
 FIX_MARKER: Final = ".remediate-fix"
 
+BATCH_SUMMARY: Final = "batch-summary.json"  # OUT/: one per batch, written last
+BATCH_LOCK: Final = ".remediate-batch.lock"  # OUT/: pid, host, start time of the running batch
+ROUND_DIR_PREFIX: Final = "round-"  # OUT/<job_id>/round-<N>/: a run folder plus the files below
+ROUND_FILE: Final = "round.json"  # written last into a round folder: its presence = complete
+OPLOG_FILE: Final = "op-logs.json"  # ListJobOperationLog, every page, as one document
+HISTORY_DIR: Final = "history"  # OUT/history/job_id=<id>/round=<N>/part-0.parquet
+HISTORY_PART: Final = "part-0.parquet"
+
 #: What ``remediate fix`` reads from a run folder.
 RUN_FILES_FOR_FIX: Final = (SUMMARY, REPORT, FINDINGS, MEASUREMENTS)
 
@@ -98,6 +107,9 @@ MEASUREMENTS_OUTPUT: Final = ParquetOutput(
 )
 REPORT_OUTPUT: Final = ParquetOutput(REPORT, C.REPORT_DTYPES)
 FIXES_OUTPUT: Final = ParquetOutput(FIXES, C.FIX_DTYPES)
+#: One round of one job in the history dataset; job_id and round are in the folder names.
+HISTORY_OUTPUT: Final = ParquetOutput(HISTORY_PART, C.HISTORY_DTYPES)
+HISTORY_PARTITIONING: Final = arrow_schema(C.HISTORY_PARTITION_DTYPES)
 
 #: Every Parquet output by file name.
 PARQUET_OUTPUTS: Final = {
@@ -108,6 +120,7 @@ PARQUET_OUTPUTS: Final = {
         MEASUREMENTS_OUTPUT,
         REPORT_OUTPUT,
         FIXES_OUTPUT,
+        HISTORY_OUTPUT,
     )
 }
 #: CSV outputs by file name: their header, in order.
@@ -164,6 +177,66 @@ FIX_SUMMARY_KEYS: Final = (
     "package",
     "outputs",
 )
+#: Keys of batch-summary.json beyond the :data:`METADATA_KEYS` (command ``batch``).
+BATCH_SUMMARY_KEYS: Final = (
+    "source",
+    "project",
+    "out",
+    "dry_run",
+    "started_at",
+    "finished_at",
+    "jobs_listed",
+    "counts",
+    "exit_code",
+    "jobs",
+)
+#: Keys of each ``jobs[]`` entry of batch-summary.json.
+BATCH_JOB_KEYS: Final = (
+    "job_id",
+    "voice_name",
+    "batch_name",
+    "job_type",
+    "reject_times",
+    "status",
+    "mapping",
+    "corpus",
+    "edition",
+    "round",
+    "action",
+    "out",
+    "verdicts",
+    "pairs",
+    "pairs_needed",
+    "unmatched_entries",
+    "previous_round",
+    "changes",
+    "audit_reasons",
+    "error",
+    "exit_code",
+    "api_calls",
+    "seconds",
+)
+#: Keys of round.json beyond the :data:`METADATA_KEYS`.
+ROUND_KEYS: Final = (
+    "job_id",
+    "round",
+    "action",
+    "key",
+    "audit_sha256",
+    "corpus",
+    "corpus_fingerprint",
+    "settings",
+    "started_at",
+    "finished_at",
+    "status",
+    "verdicts",
+    "pairs",
+    "pairs_needed",
+    "unmatched_entries",
+    "previous_round",
+    "changes",
+)
+
 #: The ``edition`` object of both summaries: the requirement and whether it is met.
 EDITION_KEYS: Final = (
     "name",
@@ -218,11 +291,12 @@ def edition_summary(name: str, required: int | None, resubmittable: int) -> dict
 SUMMARY_SCHEMAS: Final = {
     "run": "run-summary.schema.json",
     "fix": "fix-summary.schema.json",
+    "batch": "batch-summary.schema.json",
 }
 
 
 def summary_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema of the ``run`` (also scan) or ``fix`` summary.json."""
+    """The JSON Schema of the ``run`` (also scan) or ``fix`` summary.json, or of ``batch``'s."""
     text = (
         resources.files("remediate").joinpath("schemas", SUMMARY_SCHEMAS[kind]).read_text("utf-8")
     )

@@ -34,19 +34,13 @@ import pandas as pd
 import pyarrow as pa
 
 from remediate import columns as C
+from remediate import contract as K
 from remediate.errors import InputError
 from remediate.report import write_parquet
 
-HISTORY_DIR = "history"
-PART_FILE = "part-0.parquet"
-
-PAIR_KEY = "pair_key"
-AUDIT_FLAGGED = "audit_flagged"
-MISSING = "missing"
-AUDIT_SHA256 = "audit_sha256"
-RECORDED_AT = "recorded_at"
-ROUND = "round"
-CHANGE = "change"
+HISTORY_DIR = K.HISTORY_DIR
+PART_FILE = K.HISTORY_PART
+CHANGE = "change"  # the column of compare(): the class below
 
 RECURRING = "recurring"
 FIXED = "fixed"
@@ -60,28 +54,6 @@ CHANGES = (RECURRING, NEW, STILL_MISSING, FIXED, REMOVED, CLEAN)
 _MISSING_CHECKS = frozenset({"audio-missing", "text-missing"})
 #: Key of audit rows that name no file at all (the administrator's message).
 MESSAGE_KEY = "(audit message)"
-
-_LIST_STR = pa.list_(pa.string())
-#: One row per report row; job_id and round live in the partition path.
-HISTORY_SCHEMA = pa.schema(
-    [
-        (PAIR_KEY, pa.string()),
-        (C.PAIR_ID, pa.string()),
-        (C.AUDIO_NAME, pa.string()),
-        (C.TEXT_NAME, pa.string()),
-        (C.VERDICT, pa.string()),
-        (AUDIT_FLAGGED, pa.bool_()),
-        (MISSING, pa.bool_()),
-        (C.AUDIT_ERROR_CODES, _LIST_STR),
-        (C.CHECKS, _LIST_STR),
-        (C.REASONS, _LIST_STR),
-        (C.DURATION_S, pa.float64()),
-        (C.AUDIO_SHA256, pa.string()),
-        (AUDIT_SHA256, pa.string()),
-        (RECORDED_AT, pa.timestamp("us", tz="UTC")),
-    ]
-)
-PARTITIONING_SCHEMA = pa.schema([(C.JOB_ID, pa.string()), (ROUND, pa.int64())])
 
 
 def _key(row: dict[str, Any]) -> str:
@@ -106,28 +78,28 @@ def history_rows(report: pd.DataFrame, audit_sha256: str, recorded_at: str) -> p
         unmatched = row[C.VERDICT] == C.VERDICT_UNMATCHED and key != MESSAGE_KEY
         rows.append(
             {
-                PAIR_KEY: key,
+                C.HISTORY_KEY: key,
                 C.PAIR_ID: row[C.PAIR_ID],
                 C.AUDIO_NAME: row[C.AUDIO_NAME],
                 C.TEXT_NAME: row[C.TEXT_NAME],
                 C.VERDICT: row[C.VERDICT],
-                AUDIT_FLAGGED: bool(_list(row[C.AUDIT_ENTRY_IDS])),
-                MISSING: unmatched or bool(_MISSING_CHECKS & set(checks)),
+                C.AUDIT_FLAGGED: bool(_list(row[C.AUDIT_ENTRY_IDS])),
+                C.MISSING: unmatched or bool(_MISSING_CHECKS & set(checks)),
                 C.AUDIT_ERROR_CODES: codes,
                 C.CHECKS: checks,
                 C.REASONS: _list(row[C.REASONS]),
                 C.DURATION_S: row[C.DURATION_S],
                 C.AUDIO_SHA256: row[C.AUDIO_SHA256],
-                AUDIT_SHA256: audit_sha256,
-                RECORDED_AT: when,
+                C.AUDIT_SHA256: audit_sha256,
+                C.RECORDED_AT: when,
             }
         )
-    return pd.DataFrame(rows, columns=HISTORY_SCHEMA.names)
+    return K.frame(rows, C.HISTORY_DTYPES)
 
 
 def partition_dir(root: Path, job_id: str, round_number: int) -> Path:
     """``root/job_id=<id>/round=<N>`` (the id URI-quoted, as pyarrow's hive partitioning reads it)."""
-    return root / f"{C.JOB_ID}={quote(job_id, safe='')}" / f"{ROUND}={round_number}"
+    return root / f"{C.JOB_ID}={quote(job_id, safe='')}" / f"{C.ROUND}={round_number}"
 
 
 def write_round(
@@ -136,7 +108,7 @@ def write_round(
     """Write (or replace) one round's partition atomically; returns the file."""
     folder = partition_dir(root, job_id, round_number)
     folder.mkdir(parents=True, exist_ok=True)
-    return write_parquet(rows, folder / PART_FILE, HISTORY_SCHEMA, meta)
+    return write_parquet(rows, folder / PART_FILE, K.HISTORY_OUTPUT, meta)
 
 
 def read_history(root: Path, job_id: str | None = None) -> pd.DataFrame:
@@ -146,15 +118,15 @@ def read_history(root: Path, job_id: str | None = None) -> pd.DataFrame:
     """
     import pyarrow.dataset as ds
 
-    columns = [C.JOB_ID, ROUND, *HISTORY_SCHEMA.names]
+    columns = [C.JOB_ID, C.ROUND, *C.HISTORY_COLUMNS]
     if not root.is_dir():
         return pd.DataFrame(columns=columns)
     try:
         dataset = ds.dataset(
             root,
             format="parquet",
-            schema=pa.unify_schemas([HISTORY_SCHEMA, PARTITIONING_SCHEMA]),
-            partitioning=ds.partitioning(PARTITIONING_SCHEMA, flavor="hive"),
+            schema=pa.unify_schemas([K.HISTORY_OUTPUT.schema, K.HISTORY_PARTITIONING]),
+            partitioning=ds.partitioning(K.HISTORY_PARTITIONING, flavor="hive"),
             exclude_invalid_files=False,
         )
         expr = ds.field(C.JOB_ID) == job_id if job_id is not None else None
@@ -162,18 +134,18 @@ def read_history(root: Path, job_id: str | None = None) -> pd.DataFrame:
     except (OSError, pa.ArrowException) as exc:
         raise InputError(f"cannot read the history in {root}: {exc}", path=root) from None
     frame: pd.DataFrame = table.to_pandas()
-    return frame.sort_values([C.JOB_ID, ROUND], kind="stable").reset_index(drop=True)
+    return frame.sort_values([C.JOB_ID, C.ROUND], kind="stable").reset_index(drop=True)
 
 
 def rounds(history: pd.DataFrame) -> list[int]:
     """The round numbers present, ascending."""
-    return sorted({int(r) for r in history[ROUND]})
+    return sorted({int(r) for r in history[C.ROUND]})
 
 
 def _classify(prev: dict[str, Any] | None, latest: dict[str, Any] | None) -> str:
-    was = prev is not None and bool(prev[AUDIT_FLAGGED])
-    now = latest is not None and bool(latest[AUDIT_FLAGGED])
-    if prev is not None and latest is not None and prev[MISSING] and latest[MISSING]:
+    was = prev is not None and bool(prev[C.AUDIT_FLAGGED])
+    now = latest is not None and bool(latest[C.AUDIT_FLAGGED])
+    if prev is not None and latest is not None and prev[C.MISSING] and latest[C.MISSING]:
         return STILL_MISSING
     if was and now:
         return RECURRING
@@ -198,17 +170,17 @@ def compare(history: pd.DataFrame) -> pd.DataFrame:
     by_round: dict[int, dict[str, dict[str, Any]]] = {n: {} for n in numbers}
     names: dict[str, Any] = {}
     for rec in C.records(history):
-        if rec[PAIR_KEY] == MESSAGE_KEY:
+        if rec[C.HISTORY_KEY] == MESSAGE_KEY:
             continue  # the administrator's message is not a pair
-        by_round[int(rec[ROUND])][rec[PAIR_KEY]] = rec
-        names[rec[PAIR_KEY]] = (
+        by_round[int(rec[C.ROUND])][rec[C.HISTORY_KEY]] = rec
+        names[rec[C.HISTORY_KEY]] = (
             rec[C.AUDIO_NAME] if rec[C.AUDIO_NAME] is not None else rec[C.TEXT_NAME]
         )
     out = []
     for key in names:
         latest = by_round[latest_n].get(key) if latest_n is not None else None
         prev = by_round[prev_n].get(key) if prev_n is not None else None
-        row: dict[str, Any] = {PAIR_KEY: key, C.AUDIO_NAME: names[key]}
+        row: dict[str, Any] = {C.HISTORY_KEY: key, C.AUDIO_NAME: names[key]}
         for n in numbers:
             found = by_round[n].get(key)
             row[f"verdict_r{n}"] = found[C.VERDICT] if found else None
@@ -218,7 +190,7 @@ def compare(history: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(
         out,
         columns=[
-            PAIR_KEY,
+            C.HISTORY_KEY,
             C.AUDIO_NAME,
             *(f"verdict_r{n}" for n in numbers),
             C.AUDIT_ERROR_CODES,
@@ -230,7 +202,7 @@ def compare(history: pd.DataFrame) -> pd.DataFrame:
     from remediate.names import natural_key
 
     order = frame[CHANGE].map(CHANGES.index).astype(int)
-    frame = frame.assign(_o=order, _k=frame[PAIR_KEY].map(natural_key))
+    frame = frame.assign(_o=order, _k=frame[C.HISTORY_KEY].map(natural_key))
     return (
         frame.sort_values(["_o", "_k"], kind="stable")
         .drop(columns=["_o", "_k"])

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from remediate import contract as K
 from remediate.errors import ApiError, ApiResponseError, AuditFileError, InputError
 from remediate.metastudio.models import (
     Operation,
@@ -35,9 +36,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AUDIT_FAILED = "AUDIT_FAILED"
-AUDIT_FILE = "audit-result.json"
-JOB_FILE = "job.json"
-OPLOG_FILE = "op-logs.json"
+AUDIT_FILE = K.AUDIT_COPY
+JOB_FILE = K.JOB_FILE
+OPLOG_FILE = K.OPLOG_FILE
 
 
 @dataclass(frozen=True)

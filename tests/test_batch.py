@@ -6,11 +6,15 @@ import json
 import shutil
 from pathlib import Path
 
+import jsonschema
+import pyarrow.parquet as pq
 import pytest
 from batchkit import audit, make_corpus, project_file
 from wavs import clean_clip, write
 
 from remediate import batch as B
+from remediate import columns as C
+from remediate import contract as K
 from remediate import history as H
 from remediate.errors import (
     EXIT_JOBS_FAILED,
@@ -21,6 +25,7 @@ from remediate.errors import (
 )
 from remediate.lock import hold
 from remediate.project import load_project
+from remediate.report import read_metadata
 from remediate.sources import OfflineSource
 
 
@@ -111,6 +116,35 @@ def test_first_run_rounds_statuses_summary(setup: Path) -> None:
     assert not (out / B.LOCK_FILE).exists()
 
 
+def test_outputs_follow_the_contract(setup: Path) -> None:
+    result = batch(setup)
+    summary = json.loads((setup / "out" / K.BATCH_SUMMARY).read_text("utf-8"))
+    schema = K.summary_schema("batch")
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+    validator.validate(summary)
+    assert list(summary) == [*K.METADATA_KEYS, *K.BATCH_SUMMARY_KEYS]
+    assert (summary["command"], summary["schema_version"]) == ("batch", K.SCHEMA_VERSION)
+    assert all(list(job) == list(K.BATCH_JOB_KEYS) for job in summary["jobs"])
+    assert list(B.JobOutcome.__dataclass_fields__) == list(K.BATCH_JOB_KEYS)
+    assert not validator.is_valid({**summary, "exit_code": 15})
+    round_doc = json.loads((setup / "out" / "good" / "round-3" / K.ROUND_FILE).read_text("utf-8"))
+    assert list(round_doc) == [*K.METADATA_KEYS, *K.ROUND_KEYS]
+    part = setup / "out" / K.HISTORY_DIR / "job_id=good" / "round=3" / K.HISTORY_PART
+    assert pq.read_schema(part).remove_metadata() == K.HISTORY_OUTPUT.schema
+    meta = read_metadata(part)
+    assert (meta["schema_version"], meta["command"], meta["round"]) == (
+        K.SCHEMA_VERSION,
+        "batch",
+        3,
+    )
+    written = {p.name for p in (setup / "out" / "good" / "round-3").iterdir()}
+    known = set(K.PARQUET_OUTPUTS) | set(K.CSV_OUTPUTS)
+    known |= {K.AUDIT_COPY, K.SUMMARY, K.JOB_FILE, K.OPLOG_FILE, K.ROUND_FILE}
+    assert written <= known and K.ROUND_FILE in written
+    assert result.exit_code == EXIT_NEEDS_PEOPLE
+
+
 def test_second_run_unchanged_does_no_work(setup: Path) -> None:
     first = batch(setup)
     stamp = (setup / "out" / "good" / "round-3" / "report.parquet").stat().st_mtime_ns
@@ -157,7 +191,7 @@ def test_changed_corpus_same_audit_reruns_the_round_in_place(setup: Path) -> Non
     assert sorted(p.name for p in (setup / "out" / "bad").iterdir()) == ["round-1"]
     history = H.read_history(setup / "out" / H.HISTORY_DIR, "bad")
     assert H.rounds(history) == [1] and len(history) == 4
-    checks = history.set_index(H.PAIR_KEY).loc["2", "checks"]
+    checks = history.set_index(C.HISTORY_KEY).loc["2", "checks"]
     assert "audio-clipping" not in list(checks)  # the replaced partition holds the new scan
     assert result.exit_code == EXIT_NEEDS_PEOPLE
 

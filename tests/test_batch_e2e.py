@@ -154,7 +154,9 @@ def test_two_rounds_fix_history(url: str, fake: FakeMetaStudio, tmp_path: Path) 
         .invoke(cli, ["history", "--config", str(toml), "--job-id", "job-a", "--json"])
         .stdout
     )
-    changes = {p["pair_key"]: (p["verdict_r1"], p["verdict_r2"], p["change"]) for p in doc["pairs"]}
+    changes = {
+        p["history_key"]: (p["verdict_r1"], p["verdict_r2"], p["change"]) for p in doc["pairs"]
+    }
     assert changes == {
         "2": ("fix", "drop", "recurring"),
         "3": ("keep", "drop", "new"),

@@ -76,7 +76,7 @@ def dataset(tmp_path: Path) -> Path:
 
 def test_history_rows_keys_flags_and_missing() -> None:
     rows = rows_of(ROUND1)
-    assert list(rows[H.PAIR_KEY]) == [
+    assert list(rows[C.HISTORY_KEY]) == [
         "1",
         "2",
         "3",
@@ -86,10 +86,10 @@ def test_history_rows_keys_flags_and_missing() -> None:
         "unmatched:ghost.wav",
         H.MESSAGE_KEY,
     ]
-    assert list(rows[H.AUDIT_FLAGGED]) == [True, True, False, True, True, False, True, False]
-    assert list(rows[H.MISSING]) == [False, False, False, True, False, False, True, False]
-    assert rows[H.AUDIT_SHA256].eq("f" * 64).all()
-    assert str(rows[H.RECORDED_AT].iloc[0]) == "2026-01-02 03:04:05+00:00"
+    assert list(rows[C.AUDIT_FLAGGED]) == [True, True, False, True, True, False, True, False]
+    assert list(rows[C.MISSING]) == [False, False, False, True, False, False, True, False]
+    assert rows[C.AUDIT_SHA256].eq("f" * 64).all()
+    assert str(rows[C.RECORDED_AT].iloc[0]) == "2026-01-02 03:04:05+00:00"
 
 
 def test_partition_layout_is_hive(dataset: Path) -> None:
@@ -120,7 +120,7 @@ def test_read_history_filters_one_job_typed(dataset: Path) -> None:
     frame = H.read_history(dataset, "job-a")
     assert H.rounds(frame) == [1, 3]
     assert set(frame[C.JOB_ID]) == {"job-a"}
-    assert frame[H.ROUND].dtype == "int64"
+    assert frame[C.ROUND].dtype == "int64"
     assert H.read_history(dataset.parent / "none").empty
 
 
@@ -131,7 +131,7 @@ def test_rewriting_a_round_replaces_its_partition(dataset: Path) -> None:
 
 def test_compare_classifies_latest_against_previous(dataset: Path) -> None:
     changes = H.compare(H.read_history(dataset, "job-a"))
-    got = dict(zip(changes[H.PAIR_KEY], changes[H.CHANGE], strict=True))
+    got = dict(zip(changes[C.HISTORY_KEY], changes[H.CHANGE], strict=True))
     assert got == {
         "1": H.RECURRING,
         "2": H.FIXED,
@@ -150,7 +150,7 @@ def test_compare_classifies_latest_against_previous(dataset: Path) -> None:
         "drop",
         ["MSS.1"],
     )
-    removed = changes[changes[H.PAIR_KEY] == "5"].iloc[0]
+    removed = changes[changes[C.HISTORY_KEY] == "5"].iloc[0]
     assert removed["verdict_r1"] == "drop" and pd.isna(removed["verdict_r3"])
     assert H.change_counts(changes) == {
         H.RECURRING: 1,
@@ -166,7 +166,7 @@ def test_single_round_flags_are_new(dataset: Path) -> None:
     changes = H.compare(H.read_history(dataset, "job-b"))
     assert list(changes[H.CHANGE]) == [H.NEW, H.NEW]
     assert list(changes.columns) == [
-        H.PAIR_KEY,
+        C.HISTORY_KEY,
         C.AUDIO_NAME,
         "verdict_r2",
         C.AUDIT_ERROR_CODES,
@@ -177,6 +177,6 @@ def test_single_round_flags_are_new(dataset: Path) -> None:
 def test_job_history_document(dataset: Path) -> None:
     doc = H.job_history(dataset, "job-a")
     assert (doc["rounds"], doc["latest"], doc["previous"]) == ([1, 3], 3, 1)
-    assert [p[H.PAIR_KEY] for p in doc["recurring"]] == ["1"]
+    assert [p[C.HISTORY_KEY] for p in doc["recurring"]] == ["1"]
     assert doc["changes"][H.FIXED] == 1
     assert H.job_history(dataset, "nobody")["rounds"] == []

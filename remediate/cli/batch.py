@@ -162,6 +162,7 @@ def _changes_text(job: dict[str, Any]) -> str:
 def batch_text(summary: dict[str, Any]) -> str:
     """The terminal table of a batch: one row per job, then errors and what the exit means."""
     from remediate.cli.render import table
+    from remediate.contract import BATCH_SUMMARY
 
     rows = []
     for job in summary["jobs"]:
@@ -200,7 +201,7 @@ def batch_text(summary: dict[str, Any]) -> str:
     where = (
         "dry run: nothing written"
         if summary["dry_run"]
-        else f"summary in {summary['out']}/batch-summary.json"
+        else f"summary in {summary['out']}/{BATCH_SUMMARY}"
     )
     lines.append(f"{summary['jobs_listed']} job(s): {counts or 'none'}; {where}.")
     return "\n".join(lines)
@@ -253,8 +254,9 @@ def history_command(
 
 def history_text(doc: dict[str, Any], *, show_all: bool = False) -> str:
     """The terminal view of :func:`remediate.history.job_history`; the recurring line first."""
+    from remediate import columns as C
     from remediate.cli.render import table
-    from remediate.history import CHANGE, CHANGES, CLEAN, PAIR_KEY, RECURRING
+    from remediate.history import CHANGE, CHANGES, CLEAN, RECURRING
 
     if not doc["rounds"]:
         return f"No rounds recorded for job {doc['job_id']} in {doc['history']}."
@@ -265,7 +267,7 @@ def history_text(doc: dict[str, Any], *, show_all: bool = False) -> str:
         head = f"Job {doc['job_id']}: one round ({latest}); nothing to compare yet."
     elif recurring:
         names = ", ".join(
-            f"{p[PAIR_KEY]} ({'/'.join(p['audit_error_codes'])})" for p in recurring[:20]
+            f"{p[C.HISTORY_KEY]} ({'/'.join(p['audit_error_codes'])})" for p in recurring[:20]
         )
         more = f" and {len(recurring) - 20} more" if len(recurring) > 20 else ""
         head = (
@@ -285,7 +287,7 @@ def history_text(doc: dict[str, Any], *, show_all: bool = False) -> str:
         rounds = [f"r{n}" for n in doc["rounds"]]
         rows = [
             [
-                p[PAIR_KEY],
+                p[C.HISTORY_KEY],
                 p["audio_name"],
                 *(p[f"verdict_{r}"] for r in rounds),
                 " ".join(p["audit_error_codes"]),
