@@ -31,7 +31,7 @@ from remediate.errors import ApiError, ApiResponseError, AuditFileError, OutputE
 from remediate.files import ensure_out_dir
 from remediate.metastudio.client import MetaStudioClient
 from remediate.metastudio.models import ApiResponse, AuditResult, TrainingJob
-from remediate.profiles import JOB_TYPE_TO_EDITION
+from remediate.profiles import JOB_TYPE_TO_EDITION, LANGUAGES
 from remediate.report import write_bytes, write_json, write_parquet
 
 
@@ -240,7 +240,7 @@ def run_job(
     # The job says which language its transcripts must be in (CN or EN): check it unless
     # --language was given.
     job_language = (fetched.job.language or "").strip().upper()
-    language = config.language or (job_language if job_language in ("CN", "EN") else None)
+    language = config.language or (job_language if job_language in LANGUAGES else None)
     config = replace(config, edition=edition, language=language, job_id=job_id, audit_file=None)
     result = pipeline.run(
         config,

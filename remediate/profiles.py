@@ -17,6 +17,8 @@ from remediate.errors import ConfigError
 
 EDITIONS = ("basic", "middle", "advance", "flexus")
 DEFAULT_EDITION = "basic"
+#: Job languages (``text.language``; MetaStudio's ``language`` field).
+LANGUAGES = ("CN", "EN")
 
 #: MetaStudio ``job_type`` → profile name (THIRD_PARTY* record one long WAV like ADVANCE).
 JOB_TYPE_TO_EDITION = {

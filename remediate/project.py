@@ -41,11 +41,16 @@ from typing import Any
 
 from remediate.errors import ConfigError, OutputError
 from remediate.metastudio.models import TrainingJob
-from remediate.profiles import DEFAULT_EDITION, EDITIONS, JOB_TYPE_TO_EDITION, load_profile
+from remediate.profiles import (
+    DEFAULT_EDITION,
+    EDITIONS,
+    JOB_TYPE_TO_EDITION,
+    LANGUAGES,
+    load_profile,
+)
 
 PROJECT_FILE = "remediate.toml"
 DEFAULT_OUT = "out/remediate"
-LANGUAGES = ("CN", "EN")
 
 _DEFAULT_KEYS = ("out", "edition", "set", "language", "cache", "cache_dir", "jobs", "loudness")
 _JOB_KEYS = ("job_id", "voice_name", "batch_name", "corpus", "edition", "set", "language")

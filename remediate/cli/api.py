@@ -13,16 +13,14 @@ from typing import Any
 
 import click
 
-from remediate.cli.options import (
-    API_OPTION_NAMES,
+from remediate.cli.options import API_OPTION_NAMES, api_options, errors, json_option
+from remediate.metastudio.defaults import (
     ENV_AK,
     ENV_AUTH_TOKEN,
     ENV_PROJECT_ID,
     ENV_SECURITY_TOKEN,
     ENV_SK,
-    api_options,
-    errors,
-    json_option,
+    SECRET_ENV_VARS,
 )
 
 
@@ -72,8 +70,7 @@ def api_client(opts: dict[str, Any]) -> Any:
         read_timeout_s=api["read_timeout"],
         retry=RetryPolicy(max_attempts=api["max_attempts"], max_total_s=api["max_retry_time"]),
     )
-    secret_names = (ENV_AK, ENV_SK, ENV_SECURITY_TOKEN, ENV_AUTH_TOKEN)
-    redact = [os.environ.get(name, "").strip() for name in secret_names]
+    redact = [os.environ.get(name, "").strip() for name in SECRET_ENV_VARS]
     return MetaStudioClient(settings, credentials, redact=[v for v in redact if v])
 
 

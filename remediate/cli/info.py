@@ -7,6 +7,7 @@ import json
 import click
 
 from remediate.cli.options import EDITION_CHOICES, errors, json_option
+from remediate.profiles import DEFAULT_EDITION
 
 
 @click.command("checks")
@@ -33,7 +34,7 @@ def checks_command(as_json: bool) -> None:
 
 
 @click.command("profile")
-@click.argument("edition", type=click.Choice(EDITION_CHOICES), default="basic")
+@click.argument("edition", type=click.Choice(EDITION_CHOICES), default=DEFAULT_EDITION)
 def profile_command(edition: str) -> None:
     """Print an edition profile: every threshold, and where each comes from.
 

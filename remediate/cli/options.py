@@ -16,19 +16,21 @@ from typing import Any, TypeVar
 import click
 
 from remediate.errors import EXIT_INTERRUPTED, RemediateError
+from remediate.metastudio.defaults import (
+    DEFAULT_CONNECT_TIMEOUT_S,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_RETRY_TIME_S,
+    DEFAULT_READ_TIMEOUT_S,
+    DEFAULT_REGION,
+    ENV_ENDPOINT,
+    ENV_PROJECT_ID,
+    REGIONS,
+)
+from remediate.profiles import DEFAULT_EDITION, EDITIONS, LANGUAGES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EDITION_CHOICES = ["basic", "middle", "advance", "flexus"]
-
-# Secrets come from the environment only (never as option values) and are read in the
-# CLI layer; the library receives them as Credentials objects whose repr hides them.
-ENV_AK = "HUAWEICLOUD_SDK_AK"
-ENV_SK = "HUAWEICLOUD_SDK_SK"
-ENV_SECURITY_TOKEN = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
-ENV_PROJECT_ID = "HUAWEICLOUD_SDK_PROJECT_ID"
-ENV_AUTH_TOKEN = "HUAWEICLOUD_AUTH_TOKEN"
-ENV_ENDPOINT = "METASTUDIO_ENDPOINT"
+EDITION_CHOICES = list(EDITIONS)
 
 
 class RemediateClickError(click.ClickException):
@@ -101,7 +103,7 @@ def corpus_options(f: F) -> F:
                 "--edition",
                 type=click.Choice(EDITION_CHOICES),
                 default=None,
-                help="Edition profile of thresholds.  [default: basic]",
+                help=f"Edition profile of thresholds.  [default: {DEFAULT_EDITION}]",
             ),
             click.option(
                 "--set",
@@ -112,7 +114,7 @@ def corpus_options(f: F) -> F:
             ),
             click.option(
                 "--language",
-                type=click.Choice(["CN", "EN"], case_sensitive=False),
+                type=click.Choice(LANGUAGES, case_sensitive=False),
                 default=None,
                 help="Job language: flag transcripts in another script.",
             ),
@@ -191,8 +193,8 @@ def api_options(f: F) -> F:
             ),
             click.option(
                 "--region",
-                type=click.Choice(["cn-north-4", "cn-east-3", "ap-southeast-3"]),
-                default="cn-north-4",
+                type=click.Choice(REGIONS),
+                default=DEFAULT_REGION,
                 show_default=True,
                 help="MetaStudio region (sets the endpoint).",
             ),
@@ -207,28 +209,28 @@ def api_options(f: F) -> F:
             click.option(
                 "--connect-timeout",
                 type=click.FloatRange(0.1, 600),
-                default=10.0,
+                default=DEFAULT_CONNECT_TIMEOUT_S,
                 show_default=True,
                 help="Seconds to wait for a connection.",
             ),
             click.option(
                 "--read-timeout",
                 type=click.FloatRange(0.1, 3600),
-                default=60.0,
+                default=DEFAULT_READ_TIMEOUT_S,
                 show_default=True,
                 help="Seconds to wait for response data.",
             ),
             click.option(
                 "--max-attempts",
                 type=click.IntRange(1, 20),
-                default=5,
+                default=DEFAULT_MAX_ATTEMPTS,
                 show_default=True,
                 help="Attempts per call on 429/5xx, timeouts and dropped connections.",
             ),
             click.option(
                 "--max-retry-time",
                 type=click.FloatRange(1, 3600),
-                default=120.0,
+                default=DEFAULT_MAX_RETRY_TIME_S,
                 show_default=True,
                 help="Seconds one call may spend retrying, in total.",
             ),

@@ -49,6 +49,18 @@ from remediate.errors import (
 )
 from remediate.files import ensure_out_dir
 from remediate.metastudio import signing
+from remediate.metastudio.defaults import (
+    DEFAULT_CONNECT_TIMEOUT_S,
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_MAX_RETRY_TIME_S,
+    DEFAULT_READ_TIMEOUT_S,
+    ENV_AK,
+    ENV_AUTH_TOKEN,
+    ENV_PROJECT_ID,
+    ENV_SECURITY_TOKEN,
+    ENV_SK,
+    REGIONS,
+)
 from remediate.metastudio.models import (
     ApiResponse,
     AuditResultResponse,
@@ -64,14 +76,6 @@ from remediate.metastudio.models import (
 )
 from remediate.safetext import Redactor
 
-DEFAULT_REGION = "cn-north-4"
-#: Regions with a MetaStudio endpoint (reference §7).
-REGIONS = ("cn-north-4", "cn-east-3", "ap-southeast-3")
-
-DEFAULT_CONNECT_TIMEOUT_S = 10.0
-DEFAULT_READ_TIMEOUT_S = 60.0
-DEFAULT_MAX_ATTEMPTS = 5
-DEFAULT_MAX_RETRY_TIME_S = 120.0
 DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 DEFAULT_MAX_ATTACHMENT_BYTES = 512 * 1024 * 1024
 #: Wall-clock bound on one attachment download, however the bytes trickle in.
@@ -373,9 +377,7 @@ class MetaStudioClient:
         redact: Iterable[str] = (),
     ) -> None:
         if not settings.project_id:
-            raise ConfigError(
-                "no project id", hint="pass --project-id or set HUAWEICLOUD_SDK_PROJECT_ID"
-            )
+            raise ConfigError("no project id", hint=f"pass --project-id or set {ENV_PROJECT_ID}")
         self.settings = settings
         self.endpoint = check_endpoint(settings.endpoint)
         self._redact = Redactor((*credentials.secrets(), *redact))
@@ -551,14 +553,16 @@ class MetaStudioClient:
         hint = ERROR_HINTS.get(code or "")
         if status in (401, 403):
             if self._credential_kind == "IAM token":
-                which = "the IAM token in HUAWEICLOUD_AUTH_TOKEN (expired, revoked or for another project?)"
+                which = (
+                    f"the IAM token in {ENV_AUTH_TOKEN} (expired, revoked or for another project?)"
+                )
             elif self._temporary:
                 which = (
-                    "the temporary AK/SK and HUAWEICLOUD_SDK_SECURITY_TOKEN (expired? all three "
+                    f"the temporary AK/SK and {ENV_SECURITY_TOKEN} (expired? all three "
                     "must come from the same issue)"
                 )
             else:
-                which = "HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK (wrong, disabled, or lacking MetaStudio permissions?)"
+                which = f"{ENV_AK} / {ENV_SK} (wrong, disabled, or lacking MetaStudio permissions?)"
             cls: type[ApiError] = CredentialsError
             message = f"{operation}: MetaStudio rejected the credentials: {detail}"
             hint = (hint + "; " if hint else "") + f"check {which}"
