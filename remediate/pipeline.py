@@ -26,6 +26,7 @@ from remediate.errors import ConfigError, OutputError
 from remediate.files import ensure_out_dir
 from remediate.join import match_audit
 from remediate.profiles import Profile, load_profile
+from remediate.progress import ProgressCallback, labelled, stage
 from remediate.report import (
     manifest_frame,
     write_bytes,
@@ -33,7 +34,7 @@ from remediate.report import (
     write_manifest,
     write_parquet,
 )
-from remediate.scan import ProgressCallback, ScanOptions, ScanStats, measure
+from remediate.scan import ScanOptions, ScanStats, measure
 from remediate.summary import summarise
 from remediate.verdict import decide
 
@@ -92,29 +93,37 @@ def analyse(
     audit: pd.DataFrame,
     *,
     progress: ProgressCallback | None = None,
+    bar_label: str = "Decoding audio",
 ) -> RunResult:
-    """All stages except writing: the in-memory result of a run."""
+    """All stages except writing: the in-memory result of a run.
+
+    ``progress`` gets one bar over the audio bytes decoded (under ``bar_label``) and, when
+    it is a :class:`~remediate.progress.Reporter`, a stage for the checks and the verdicts.
+    """
     profile = resolve_profile(config)
-    listing = discover(config.corpus)
+    with stage(progress, "Listing the corpus"):
+        listing = discover(config.corpus)
     pairs = listing.pairs
     measurements, stats = measure(
         config.corpus,
         pairs,
         probe_settings(profile),
         ScanOptions(jobs=config.jobs, cache_dir=config.cache_dir),
-        progress,
+        labelled(progress, bar_label),
     )
-    findings = run_checks(
-        pairs,
-        measurements,
-        profile,
-        listing.other_files,
-        listing.bad_names,
-        skip=config.skip_checks,
-        only=config.only_checks,
-    )
-    matches = match_audit(audit, pairs)
-    report = decide(pairs, measurements, findings, audit, matches)
+    with stage(progress, f"Checking {len(pairs):,} pairs"):
+        findings = run_checks(
+            pairs,
+            measurements,
+            profile,
+            listing.other_files,
+            listing.bad_names,
+            skip=config.skip_checks,
+            only=config.only_checks,
+        )
+    with stage(progress, "Matching the audit and deciding verdicts"):
+        matches = match_audit(audit, pairs)
+        report = decide(pairs, measurements, findings, audit, matches)
     manifest = manifest_frame(report)
     summary = summarise(report, findings, audit, profile)
     summary["other_files"] = list(listing.other_files)
@@ -159,7 +168,12 @@ def _metadata(config: Config, command: str, audit_source: str | None) -> dict[st
     }
 
 
-def write(result: RunResult, audit_bytes: bytes | None, audit_source: str | None) -> RunResult:
+def write(
+    result: RunResult,
+    audit_bytes: bytes | None,
+    audit_source: str | None,
+    progress: ProgressCallback | None = None,
+) -> RunResult:
     """Write every output of a run into ``config.out`` as one consistent set.
 
     Everything is written into a staging folder inside ``out`` first; then the old
@@ -167,6 +181,11 @@ def write(result: RunResult, audit_bytes: bytes | None, audit_source: str | None
     comes last. An interrupted run leaves no half-written file, and a ``summary.json``
     is only ever beside the outputs of its own run.
     """
+    with stage(progress, f"Writing the outputs into {result.config.out}"):
+        return _write(result, audit_bytes, audit_source)
+
+
+def _write(result: RunResult, audit_bytes: bytes | None, audit_source: str | None) -> RunResult:
     config = result.config
     out = ensure_out_dir(config.out)
     meta = _metadata(config, "scan" if audit_bytes is None else "run", audit_source)
@@ -242,11 +261,11 @@ def run(
             audit_bytes, source=audit_source or "audit result", job_id=config.job_id
         )
     result = analyse(config, audit, progress=progress)
-    return write(result, audit_bytes, audit_source)
+    return write(result, audit_bytes, audit_source, progress)
 
 
 def scan(config: Config, *, progress: ProgressCallback | None = None) -> RunResult:
     """The corpus stages alone (no audit): findings, report, manifest, summary in ``out``."""
     _check_paths(config)
     result = analyse(config, empty_audit_frame(), progress=progress)
-    return write(result, None, None)
+    return write(result, None, None, progress)

@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from remediate import columns as C
 from remediate._version import __version__
 from remediate.audio.probe import PROBE_VERSION, AudioFacts, ProbeSettings, probe, samples_sha256
 from remediate.contract import coerce
+from remediate.progress import ProgressCallback
 from remediate.texts import TextFacts, decode_text
 from remediate.workers import worker_pool
 
@@ -32,8 +33,6 @@ from remediate.workers import worker_pool
 POOL_MIN_FILES = 48
 #: Commit the cache every this many results so an interrupted scan loses little.
 COMMIT_EVERY = 64
-
-ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -170,6 +169,8 @@ def measure(
     base = str(root.resolve())
     settings_key = json.dumps(asdict(settings), sort_keys=True)
     items: list[tuple[int, str, str, str]] = []  # (row, kind, path, cache key)
+    # Progress is audio bytes decoded: transcripts cost microseconds and are not progress.
+    weights: dict[str, int] = {}
     for i, row in enumerate(pairs.itertuples(index=False)):
         for kind, name, size, mtime in (
             (
@@ -187,16 +188,18 @@ def measure(
         ):
             if isinstance(name, str):
                 path = os.path.join(base, name)
-                items.append(
-                    (i, kind, path, _cache_key(kind, path, int(size), int(mtime), settings_key))
-                )
+                key = _cache_key(kind, path, int(size), int(mtime), settings_key)
+                items.append((i, kind, path, key))
+                if kind == "audio":
+                    weights[key] = int(size)
 
     cache = _Cache(options.cache_dir)
     results: dict[str, dict[str, Any]] = cache.get_many([key for *_, key in items])
     todo = [it for it in items if it[3] not in results]
-    done = len(items) - len(todo)
+    total = sum(weights.values())
+    done = sum(size for key, size in weights.items() if key in results)
     if progress:
-        progress(done, len(items))
+        progress(done, total)
 
     # Transcripts cost ~20 us each: decode them here; only audio is worth a worker.
     text_todo = [it for it in todo if it[1] == "text"]
@@ -206,16 +209,15 @@ def measure(
     work = [(kind, path, settings) for _, kind, path, _ in audio_todo]
     try:
         texts = map(_work, [(kind, path, settings) for _, kind, path, _ in text_todo])
-        done = _collect(texts, text_todo, results, cache, done, len(items), progress)
+        _collect(texts, text_todo, results, cache, None)
+        bar = _Bar(progress, done, total, weights)
         if workers > 1:
             chunk = max(1, min(32, len(work) // (workers * 8)))
             with worker_pool(workers) as pool:
                 stream: Iterator[dict[str, Any]] = pool.map(_work, work, chunksize=chunk)
-                done = _collect(stream, audio_todo, results, cache, done, len(items), progress)
+                _collect(stream, audio_todo, results, cache, bar)
         else:
-            done = _collect(
-                map(_work, work), audio_todo, results, cache, done, len(items), progress
-            )
+            _collect(map(_work, work), audio_todo, results, cache, bar)
     finally:
         cache.close()
 
@@ -277,24 +279,34 @@ def _samples_sha256(path: str) -> str | None:
     return samples_sha256(Path(path))
 
 
+class _Bar:
+    """Reports audio bytes measured so far out of ``total`` (cached files count as done)."""
+
+    def __init__(
+        self, progress: ProgressCallback | None, done: int, total: int, weights: dict[str, int]
+    ) -> None:
+        self.progress, self.done, self.total, self.weights = progress, done, total, weights
+
+    def __call__(self, key: str) -> None:
+        self.done += self.weights.get(key, 0)
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
 def _collect(
     stream: Iterator[dict[str, Any]],
     todo: list[tuple[int, str, str, str]],
     results: dict[str, dict[str, Any]],
     cache: _Cache,
-    done: int,
-    total: int,
-    progress: ProgressCallback | None,
-) -> int:
+    bar: _Bar | None,
+) -> None:
     for n, (item, facts) in enumerate(zip(todo, stream, strict=True), start=1):
         results[item[3]] = facts
         cache.put(item[3], facts)
-        done += 1
         if n % COMMIT_EVERY == 0:
             cache.commit()
-        if progress:
-            progress(done, total)
-    return done
+        if bar is not None:
+            bar(item[3])
 
 
 def _frame(

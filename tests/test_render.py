@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from remediate import columns as C
-from remediate.cli.render import MAX_ATTENTION_ROWS, run_summary, table
+from remediate.cli.render import MAX_ATTENTION_ROWS, cell_width, cut, run_summary, table
 
 
 def test_table_aligns_and_cuts_long_cells() -> None:
@@ -53,3 +53,42 @@ def test_summary_suggests_the_fix_command_when_there_is_something_to_resubmit() 
     )
     summary["verdicts"] = {"drop": 1}
     assert "Next:" not in run_summary(summary, [_row(1, C.VERDICT_DROP)])
+
+
+def test_cell_width_counts_cjk_as_two_and_marks_as_none() -> None:
+    assert cell_width("abc") == 3
+    assert cell_width("录音文件") == 8
+    assert cell_width("ｆｕｌｌ") == 8  # fullwidth forms
+    assert cell_width("e\u0301") == 1  # e + combining acute
+    assert cut("录音文件名称", 7) == "录音文…"  # 6 cells + the ellipsis
+    assert cell_width(cut("录音文件名称", 7)) <= 7
+    assert cut("short", 7) == "short"
+
+
+def test_table_fits_the_terminal_width_and_aligns_cjk() -> None:
+    rows = [
+        ["1", "audio_1.wav", "a long English reason " * 10],
+        ["2", "录音_2.wav", "中文的原因说明，" * 20],
+    ]
+    for width in (60, 100, 160):
+        lines = table(["pair", "file", "reason"], rows, max_width=None, width=width).splitlines()
+        assert all(cell_width(line) <= width for line in lines), width
+        # the reason column starts at the same cell on every line
+        starts = {
+            cell_width(line[: line.index(key)])
+            for line, key in zip(lines[2:], ["a ", "中"], strict=True)
+        }
+        assert len(starts) == 1
+    wide = table(["pair", "file", "reason"], rows, max_width=None, width=1000)
+    assert "a long English reason " * 9 in wide  # nothing cut when it fits
+
+
+def test_summary_reasons_use_the_whole_width_not_80_characters() -> None:
+    reason = "audio-clipping: " + "x" * 140
+    rows = [{**_row(1, C.VERDICT_DROP), C.REASONS: [reason]}]
+    summary = {"verdicts": {"drop": 1}, "pairs": 1}
+    assert reason in run_summary(summary, rows, width=200)
+    narrow = run_summary(summary, rows, width=70)
+    assert reason not in narrow and "audio-clipping: xxx" in narrow
+    assert all(cell_width(line) <= 70 for line in narrow.splitlines() if "audio_1" in line)
+    assert reason in run_summary(summary, rows, width=None)  # a log: whole, up to the cap

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 
@@ -122,14 +123,21 @@ def test_parallel_with_cache_then_serial_warm(
     pd.testing.assert_frame_equal(cold, warm)
 
 
-def test_progress_reaches_the_total(corpus: Path) -> None:
-    seen: list[tuple[int, int]] = []
+def test_progress_counts_audio_bytes_not_files(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "text_0.txt").write_text("x" * 500_000)  # a big transcript is not progress
+    sizes = [(corpus / f"audio_{i}.wav").stat().st_size for i in range(N)]
     pairs = discover(corpus).pairs
-    measure(corpus, pairs, ProbeSettings(), ScanOptions(jobs=1), lambda d, t: seen.append((d, t)))
+    seen: list[tuple[int, int]] = []
+    cache = ScanOptions(jobs=1, cache_dir=tmp_path / "cache")
+    measure(corpus, pairs, ProbeSettings(), cache, lambda d, t: seen.append((d, t)))
 
-    assert seen[0] == (0, 2 * N + 1)
-    assert seen[-1] == (2 * N + 1, 2 * N + 1)
-    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert {t for _, t in seen} == {sum(sizes)}
+    # one step per audio file, by its size, from 0 to the total
+    assert [d for d, _ in seen] == [0, *itertools.accumulate(sizes)]
+    # a warm rescan starts (and ends) full: cached audio counts as done
+    warm: list[tuple[int, int]] = []
+    measure(corpus, pairs, ProbeSettings(), cache, lambda d, t: warm.append((d, t)))
+    assert warm == [(sum(sizes), sum(sizes))]
 
 
 def test_interrupted_scan_resumes_from_the_cache(corpus: Path, tmp_path: Path) -> None:
@@ -137,20 +145,24 @@ def test_interrupted_scan_resumes_from_the_cache(corpus: Path, tmp_path: Path) -
     pairs = discover(corpus).pairs
     calls: list[int] = []
 
-    def stop_after_seven(done: int, total: int) -> None:
+    def stop_after_three_clips(done: int, total: int) -> None:
         calls.append(done)
-        if done == 7:
+        if len(calls) == 4:  # the start, then three audio files
             raise KeyboardInterrupt  # Ctrl-C in the middle of the scan
 
     with pytest.raises(KeyboardInterrupt):
         measure(
-            corpus, pairs, ProbeSettings(), ScanOptions(jobs=1, cache_dir=cache), stop_after_seven
+            corpus,
+            pairs,
+            ProbeSettings(),
+            ScanOptions(jobs=1, cache_dir=cache),
+            stop_after_three_clips,
         )
-    assert calls[-1] == 7
 
     resumed, stats = measure(corpus, pairs, ProbeSettings(), ScanOptions(jobs=1, cache_dir=cache))
-    # The seven files measured before the interruption are not measured again.
-    assert (stats.cached, stats.measured) == (7, 2 * N + 1 - 7)
+    # The texts (decoded first) and three clips measured before the interruption are not
+    # measured again.
+    assert (stats.cached, stats.measured) == (N + 1 + 3, N - 3)
     fresh, _ = measure(corpus, pairs, ProbeSettings(), ScanOptions(jobs=1, cache_dir=None))
     pd.testing.assert_frame_equal(resumed, fresh)
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from remediate.cli.options import errors, json_option
+from remediate.cli.progress import Progress
+from remediate.cli.render import terminal_width
 from remediate.errors import EXIT_FINDINGS
 
 
@@ -90,8 +92,12 @@ def fix_command(
         normalize_loudness=normalize_loudness,
         jobs=jobs,
     )
+    progress = Progress("Fixing")
     with errors():
-        result = fixes.fix(options)
+        try:
+            result = fixes.fix(options, progress)
+        finally:
+            progress.close()
     if dry_run:
         if as_json:
             plan = [
@@ -100,7 +106,8 @@ def fix_command(
             ]
             click.echo(json.dumps({**result.summary, "plan": plan}, ensure_ascii=False))
         else:
-            click.echo(fixes.plan_text(result.plan), err=True)
+            text = fixes.plan_text(result.plan, result.summary, terminal_width())
+            click.echo(text, err=True)
             click.echo("Dry run: nothing was written.", err=True)
         return
     if as_json:

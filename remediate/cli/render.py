@@ -1,8 +1,12 @@
-"""Human-readable rendering for the terminal: plain aligned tables, no dependencies."""
+"""Human-readable rendering for the terminal: plain aligned tables that fit its width
+(counted in cells: CJK characters take two), no dependencies."""
 
 from __future__ import annotations
 
 import shlex
+import shutil
+import sys
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -13,30 +17,100 @@ from remediate import columns as C
 MAX_ATTENTION_ROWS = 40
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 80) -> str:
-    """An aligned text table; cells are cut to ``max_width`` characters with an ellipsis."""
+#: Cells of a table cut to no width (``width`` None, e.g. stderr is a log file) are cut here.
+LOG_CELL_MAX = 200
+#: A column squeezed to fit the terminal keeps at least this many cells.
+MIN_COLUMN = 8
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells ``text`` takes: East Asian wide and fullwidth characters take two,
+    combining marks and format characters none (the wcwidth rule, from unicodedata)."""
+    n = 0
+    for ch in text:
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return n
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` cut to at most ``width`` cells, ending in ``…`` when cut."""
+    if cell_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = cell_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` cells."""
+    return text + " " * max(0, width - cell_width(text))
+
+
+def terminal_width(stream: Any = None) -> int | None:
+    """Columns of the terminal ``stream`` (stderr) is, or None when it is not one."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        return None
+    return shutil.get_terminal_size().columns
+
+
+def _fit(widths: list[int], width: int) -> list[int]:
+    """Shrink columns, the last first, then the widest, until a line fits ``width``."""
+    widths = list(widths)
+    order = [len(widths) - 1] + sorted(range(len(widths) - 1), key=lambda i: -widths[i])
+    for i in order:
+        over = sum(widths) + 2 * (len(widths) - 1) - width
+        if over <= 0:
+            break
+        widths[i] = max(MIN_COLUMN, widths[i] - over)
+    return widths
+
+
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    max_width: int | None = 80,
+    width: int | None = None,
+) -> str:
+    """An aligned text table. Cells are cut with an ellipsis to ``max_width`` cells and,
+    when ``width`` (the terminal's) is given, columns shrink (the last first) until every
+    line fits it. Widths count terminal cells: CJK characters take two."""
+    cap = max_width if max_width is not None else (LOG_CELL_MAX if width is None else None)
 
     def cell(v: Any) -> str:
-        s = "" if v is None else str(v)
-        s = " ".join(s.split())
-        return s if len(s) <= max_width else s[: max_width - 1] + "…"
+        s = " ".join(("" if v is None else str(v)).split())
+        return s if cap is None else cut(s, cap)
 
     body = [[cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [cell_width(h) for h in headers]
     for row in body:
         for i, v in enumerate(row):
-            widths[i] = max(widths[i], len(v))
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    out = [line, rule]
-    out += [
-        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in body
-    ]
+            widths[i] = max(widths[i], cell_width(v))
+    if width is not None:
+        widths = _fit(widths, width)
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(pad(cut(c, w), w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out += [line(row) for row in body]
     return "\n".join(out)
 
 
-def run_summary(summary: dict[str, Any], report_rows: list[dict[str, Any]]) -> str:
-    """The human summary of a run: verdict counts, the pairs that need attention, outputs."""
+def run_summary(
+    summary: dict[str, Any], report_rows: list[dict[str, Any]], width: int | None = None
+) -> str:
+    """The human summary of a run: verdict counts, the pairs that need attention, outputs.
+
+    The pairs table fits ``width`` terminal cells (reasons are cut to what is left);
+    without a width (not a terminal) reasons are shown whole up to LOG_CELL_MAX."""
     verdicts = summary.get("verdicts", {})
     edition = summary.get("edition", {})
     lines = [
@@ -61,7 +135,8 @@ def run_summary(summary: dict[str, Any], report_rows: list[dict[str, Any]]) -> s
                 ]
             )
         shown = rows[:MAX_ATTENTION_ROWS]
-        lines.append(table(["pair", "verdict", "file", "first reason"], shown))
+        headers = ["pair", "verdict", "file", "first reason"]
+        lines.append(table(headers, shown, max_width=None, width=width))
         if len(rows) > len(shown):
             lines.append(f"... and {len(rows) - len(shown)} more (all in report.parquet)")
         lines.append("")

@@ -64,13 +64,14 @@ def finish(result: Any, as_json: bool, fail_on: str, html: bool = False) -> None
     """Render a run result (and its HTML report when asked) and exit with the code
     ``--fail-on`` asks for."""
     from remediate import columns as C
-    from remediate.cli.render import run_summary
+    from remediate.cli.render import run_summary, terminal_width
 
     summary = result.summary
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, default=str))
     else:
-        click.echo(run_summary(summary, C.records(result.report)), err=True)
+        text = run_summary(summary, C.records(result.report), width=terminal_width())
+        click.echo(text, err=True)
     if html:
         with errors():
             write_html(result.config.out, None, "auto")
@@ -128,7 +129,7 @@ def run_command(
         raise click.UsageError("give either --audit-file or --job-id, not both")
     if audit_file is None and job_id is None:
         raise click.UsageError("give the audit result with --audit-file FILE or --job-id ID")
-    progress = Progress("Scanning", enabled=True)
+    progress = Progress("Decoding audio")
     with errors():
         try:
             if job_id is not None:
@@ -169,7 +170,7 @@ def scan_command(as_json: bool, fail_on: str, html: bool, **opts: Any) -> None:
     """
     from remediate import pipeline
 
-    progress = Progress("Scanning", enabled=True)
+    progress = Progress("Decoding audio")
     with errors():
         try:
             result = pipeline.scan(build_config(**opts), progress=progress)

@@ -25,6 +25,7 @@ import json
 import math
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -64,6 +65,7 @@ from remediate.fix.repair import (
     process_audio,
 )
 from remediate.profiles import Profile, load_profile
+from remediate.progress import ProgressCallback, labelled, stage
 from remediate.report import write_json, write_manifest, write_parquet
 
 #: Which fixable check each action repairs (``audio-too-long`` is fixable only when
@@ -250,6 +252,7 @@ def apply_plan(
     profile: Profile,
     settings: ProbeSettings,
     jobs: int = 1,
+    progress: ProgressCallback | None = None,
 ) -> ApplyResult:
     """Execute ``plan`` reading from ``corpus`` and writing under ``out_corpus`` with the
     same relative names. A pair whose source changed since the run (audio sha256), or
@@ -258,7 +261,8 @@ def apply_plan(
     Pairs are independent, so with ``jobs`` > 1 (0 = one per core) they are repaired on a
     process pool like the scan; results are gathered in plan order, and each pair's dither
     is seeded from its id and source hash, so the bytes equal a one-process run's.
-    Raises OutputError when the output cannot be written."""
+    ``progress`` gets (pairs done, pairs to write). Raises OutputError when the output
+    cannot be written."""
     from remediate.scan import POOL_MIN_FILES
     from remediate.workers import worker_pool
 
@@ -274,13 +278,19 @@ def apply_plan(
                 (str(pid), actions, facts[str(pid)], corpus, out_corpus, profile, settings)
             )
     workers = min(jobs or (os.cpu_count() or 1), len(tasks))
+    outcomes: list[tuple[list[dict[str, Any]], str | None, str | None]] = []
+
+    def gather(stream: Iterator[tuple[list[dict[str, Any]], str | None, str | None]]) -> None:
+        for outcome in stream:
+            outcomes.append(outcome)
+            if progress:
+                progress(len(outcomes), len(tasks))
+
     if workers > 1 and len(tasks) >= POOL_MIN_FILES:
         with worker_pool(workers) as pool:
-            outcomes = list(
-                pool.map(_apply_task, tasks, chunksize=max(1, len(tasks) // (workers * 8)))
-            )
+            gather(pool.map(_apply_task, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
     else:
-        outcomes = [_apply_task(task) for task in tasks]
+        gather(map(_apply_task, tasks))
     logs: list[dict[str, Any]] = []
     written: dict[str, tuple[str, str]] = {}
     failed: dict[str, str] = {}
@@ -514,10 +524,11 @@ def _profile(run: RunDir) -> Profile:
     return load_profile(run.edition, overrides)
 
 
-def fix(options: FixOptions) -> FixResult:
+def fix(options: FixOptions, progress: ProgressCallback | None = None) -> FixResult:
     """The fix command: plan from a run directory, apply into ``dest``, re-check, package.
 
-    Raises FixError (bad run directory, unsafe destination), ConfigError (bad profile
+    ``progress`` (a :class:`~remediate.progress.Reporter` for labels and stages) gets a bar
+    for fixing, re-checking and zipping, and a stage for planning and writing. Raises FixError (bad run directory, unsafe destination), ConfigError (bad profile
     override in the run), OutputError (cannot write). Pairs that cannot be fixed are
     rows in the dropped table, not exceptions.
     """
@@ -534,13 +545,14 @@ def fix(options: FixOptions) -> FixResult:
                 hint="pip install 'remediate[loudness]'",
             ) from None
     profile = _profile(run)
-    plan = plan_fixes(
-        run.report,
-        run.findings,
-        run.measurements,
-        profile,
-        normalize_loudness=options.normalize_loudness,
-    )
+    with stage(progress, "Planning the fixes"):
+        plan = plan_fixes(
+            run.report,
+            run.findings,
+            run.measurements,
+            profile,
+            normalize_loudness=options.normalize_loudness,
+        )
     if options.dry_run:
         summary = _plan_summary(plan, run, options)
         empty = pd.DataFrame(columns=C.FIX_COLUMNS)
@@ -560,7 +572,7 @@ def fix(options: FixOptions) -> FixResult:
     try:
         tmp.mkdir()
         (tmp / K.FIX_MARKER).write_text(json_text({"tool": "remediate", "command": "fix"}) + "\n")
-        result = _build(tmp, plan, run, profile, settings, options)
+        result = _build(tmp, plan, run, profile, settings, options, progress)
         _swap(tmp, dest)
     except OSError as exc:
         raise OutputError(f"cannot build {dest}: {exc.strerror or exc}", path=dest) from None
@@ -577,15 +589,23 @@ def _build(
     profile: Profile,
     settings: ProbeSettings,
     options: FixOptions,
+    progress: ProgressCallback | None = None,
 ) -> FixResult:
     from remediate.fix import package
 
     out_corpus = tmp / K.FIX_CORPUS_DIR
     out_corpus.mkdir()
     applied = apply_plan(
-        plan, run.measurements, run.corpus, out_corpus, profile, settings, jobs=options.jobs
+        plan,
+        run.measurements,
+        run.corpus,
+        out_corpus,
+        profile,
+        settings,
+        jobs=options.jobs,
+        progress=labelled(progress, "Fixing"),
     )
-    recheck, unresolved = _recheck(out_corpus, run, applied.written, options.jobs)
+    recheck, unresolved = _recheck(out_corpus, run, applied.written, options.jobs, progress)
     for pid in unresolved:
         _remove(out_corpus, *applied.written.pop(pid))
     kept = {pid: names for pid, names in applied.written.items()}
@@ -613,7 +633,8 @@ def _build(
     pkg: dict[str, Any] | None = None
     meta = _meta(run, options)
     if options.make_zip:
-        pkg = package.build_zip(out_corpus, manifest, tmp / K.PACKAGE_ZIP, profile)
+        zipping = labelled(progress, "Zipping")
+        pkg = package.build_zip(out_corpus, manifest, tmp / K.PACKAGE_ZIP, profile, zipping)
         pkg["path"] = str(options.dest / K.PACKAGE_ZIP)
     else:
         pkg = {"checks": package.package_checks(manifest, profile, None)}
@@ -626,7 +647,11 @@ def _build(
 
 
 def _recheck(
-    out_corpus: Path, run: RunDir, written: dict[str, tuple[str, str]], jobs: int = 0
+    out_corpus: Path,
+    run: RunDir,
+    written: dict[str, tuple[str, str]],
+    jobs: int = 0,
+    progress: ProgressCallback | None = None,
 ) -> tuple[pd.DataFrame, dict[str, str]]:
     """Scan the fixed tree with the same profile; pairs with error findings are unresolved."""
     from remediate.audit import empty_audit_frame
@@ -644,7 +669,7 @@ def _recheck(
         skip_checks=run.skip_checks,
         only_checks=run.only_checks,
     )
-    result = analyse(config, empty_audit_frame())
+    result = analyse(config, empty_audit_frame(), progress=progress, bar_label="Re-checking")
     errors = result.findings[result.findings[C.SEVERITY] == C.SEVERITY_ERROR]
     unresolved: dict[str, str] = {}
     for f in C.records(errors):
@@ -668,14 +693,14 @@ def _dropped(
     rows += [(pid, "apply", [reason]) for pid, reason in failed.items()]
     rows += [(pid, "recheck", [reason]) for pid, reason in unresolved.items()]
     out = []
-    for pid, stage, reasons in rows:
+    for pid, dropped_at, reasons in rows:
         n = names.get(pid, {})
         out.append(
             {
                 C.PAIR_ID: pid,
                 C.ORIGINAL_AUDIO_NAME: _str(n.get(C.AUDIO_NAME)) or "",
                 C.ORIGINAL_TEXT_NAME: _str(n.get(C.TEXT_NAME)) or "",
-                C.STAGE: stage,
+                C.STAGE: dropped_at,
                 C.REASONS: " | ".join(reasons),
             }
         )
@@ -805,12 +830,25 @@ def _swap(tmp: Path, dest: Path) -> None:
 # --- rendering -----------------------------------------------------------------------------------
 
 
-def plan_text(plan: pd.DataFrame) -> str:
-    """The plan as an aligned table: pair, action, check, parameters."""
+def plan_text(
+    plan: pd.DataFrame, summary: dict[str, Any] | None = None, width: int | None = None
+) -> str:
+    """The plan as an aligned table (pair, action, check, parameters) fitted to ``width``
+    terminal cells, ending with the totals per action when the dry-run ``summary`` is given."""
     from remediate.cli.render import table
 
     rows = [[r[C.PAIR_ID], r[ACTION], r[C.CHECK], r[PARAMETERS]] for r in C.records(plan)]
-    return table(["pair", "action", "check", "parameters"], rows, max_width=90)
+    lines = [table(["pair", "action", "check", "parameters"], rows, max_width=None, width=width)]
+    if summary is not None:
+        planned, drop = summary.get("pairs_planned", 0), summary.get("pairs_to_drop", 0)
+        to_fix = summary.get("pairs_to_fix", 0)
+        lines.append(
+            f"Totals: {planned} pairs planned: {to_fix} to fix, "
+            f"{planned - to_fix - drop} to copy as they are, {drop} to drop."
+        )
+        actions = summary.get("actions", {})
+        lines.append("Actions: " + ", ".join(f"{a} {n}" for a, n in actions.items()) + ".")
+    return "\n".join(lines)
 
 
 def summary_text(summary: dict[str, Any]) -> str:

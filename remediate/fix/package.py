@@ -23,6 +23,7 @@ from remediate import columns as C
 from remediate.errors import FixError
 from remediate.names import natural_key
 from remediate.profiles import Profile
+from remediate.progress import ProgressCallback
 from remediate.report import atomic_path
 
 #: Every member gets this timestamp so the same pairs always give the same zip bytes.
@@ -73,16 +74,24 @@ def zip_members(manifest: pd.DataFrame) -> list[tuple[str, str]]:
     return members
 
 
-def build_zip(corpus: Path, manifest: pd.DataFrame, path: Path, profile: Profile) -> dict[str, Any]:
+def build_zip(
+    corpus: Path,
+    manifest: pd.DataFrame,
+    path: Path,
+    profile: Profile,
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
     """Write the flat zip of the manifest's pairs; returns its path, size, sha256, member
-    count and the package checks."""
+    count and the package checks. ``progress`` gets (members written, members)."""
     members = zip_members(manifest)
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as zf:
-        for rel, name in members:
+        for n, (rel, name) in enumerate(members, start=1):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, (corpus / rel).read_bytes())
+            if progress:
+                progress(n, len(members))
     data = path.read_bytes()
     return {
         "path": str(path),
