@@ -309,6 +309,7 @@ def _round_doc(plan: _Plan, outcome: JobOutcome, started: str) -> dict[str, Any]
         "unmatched_entries": outcome.unmatched_entries,
         "previous_round": outcome.previous_round,
         "changes": outcome.changes,
+        "audit_reasons": outcome.audit_reasons,
     }
 
 
@@ -348,8 +349,14 @@ def _from_previous(outcome: JobOutcome, doc: dict[str, Any]) -> None:
         "unmatched_entries",
         "previous_round",
         "changes",
+        "audit_reasons",
     ):
         setattr(outcome, name, doc.get(name))
+
+
+def _planning(job: TrainingJob) -> tuple[str | None, str | None, int | None]:
+    """The job fields a plan depends on (edition, language, round number)."""
+    return job.job_type, job.language, job.reject_times
 
 
 def process_job(
@@ -368,11 +375,16 @@ def process_job(
         if not _SAFE_JOB_ID.fullmatch(outcome.job_id) or outcome.job_id == H.HISTORY_DIR:
             raise RemediateError(f"job id {outcome.job_id!r} is not safe as a folder name")
         inp = source.load(job)
+        outcome.seconds["load"] = round(time.perf_counter() - t0, 3)
+        plan = plan_job(project, entry, inp, out_root)
+        if plan.action != "unchanged" and not dry_run:
+            full = source.details(inp)
+            if _planning(full.job) != _planning(inp.job):  # the list was stale: plan again
+                plan = plan_job(project, entry, full, out_root)
+            inp = full
         outcome.api_calls = inp.calls
         outcome.audit_reasons = list(inp.reasons)
         outcome.reject_times = inp.job.reject_times
-        outcome.seconds["load"] = round(time.perf_counter() - t0, 3)
-        plan = plan_job(project, entry, inp, out_root)
         outcome.edition = plan.settings.edition
         outcome.round, outcome.action = plan.round, plan.action
         outcome.out = str(_round_dir(out_root, outcome.job_id, plan.round))

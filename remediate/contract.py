@@ -235,6 +235,7 @@ ROUND_KEYS: Final = (
     "unmatched_entries",
     "previous_round",
     "changes",
+    "audit_reasons",
 )
 
 #: The ``edition`` object of both summaries: the requirement and whether it is met.

@@ -16,7 +16,7 @@ which is also what ``remediate fetch --out DIR/<job_id>`` writes.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -55,13 +55,16 @@ class JobInput:
 
 
 class JobSource(Protocol):
-    """What batch needs from a source of jobs."""
+    """What batch needs from a source of jobs: the list, each job's audit result (``load``,
+    enough to decide), and the rest for a job that will run (``details``)."""
 
     mode: str
 
     def list_failed(self) -> list[TrainingJob]: ...
 
     def load(self, job: TrainingJob) -> JobInput: ...
+
+    def details(self, inp: JobInput) -> JobInput: ...
 
 
 class ApiSource:
@@ -77,14 +80,24 @@ class ApiSource:
         return self.client.list_jobs(state=AUDIT_FAILED)
 
     def load(self, job: TrainingJob) -> JobInput:
-        """ShowVoiceTrainingJob, ShowJobAuditResult and ListJobOperationLog (every page).
+        """ShowJobAuditResult alone: all it takes to tell whether anything changed."""
+        job_id = job.job_id or ""
+        audit = self.client.show_job_audit_result(job_id)
+        return JobInput(
+            job=job,
+            audit_bytes=audit.response.content,
+            audit_source=f"MetaStudio {self.client.endpoint} job {job_id}",
+            calls=1,
+        )
+
+    def details(self, inp: JobInput) -> JobInput:
+        """ShowVoiceTrainingJob and ListJobOperationLog (every page), for a job that runs.
 
         The operation log only adds context: when it cannot be read, a warning is logged
         and the job runs without it.
         """
-        job_id = job.job_id or ""
+        job_id = inp.job.job_id or ""
         detail = self.client.show_job(job_id)
-        audit = self.client.show_job_audit_result(job_id)
         oplog: bytes | None = None
         reasons: tuple[str, ...] = ()
         try:
@@ -94,14 +107,13 @@ class ApiSource:
         else:
             oplog = log_doc.to_json_bytes()
             reasons = latest_reasons(log_doc.operations)
-        return JobInput(
+        return replace(
+            inp,
             job=detail.job,
-            audit_bytes=audit.response.content,
-            audit_source=f"MetaStudio {self.client.endpoint} job {job_id}",
             job_bytes=detail.response.content,
             oplog_bytes=oplog,
             reasons=reasons,
-            calls=3,
+            calls=inp.calls + 2,
         )
 
 
@@ -194,3 +206,7 @@ class OfflineSource:
             oplog_bytes=oplog,
             reasons=_oplog_reasons(oplog, folder / OPLOG_FILE),
         )
+
+    def details(self, inp: JobInput) -> JobInput:
+        """Everything was read with the audit result (files are cheap): unchanged."""
+        return inp

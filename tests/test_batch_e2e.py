@@ -172,8 +172,18 @@ def test_two_rounds_fix_history(url: str, fake: FakeMetaStudio, tmp_path: Path) 
 
     # --- a third run the same day does nothing -----------------------------------------------
     stamp = (out / "job-a" / "round-2" / "round.json").stat().st_mtime_ns
+    calls_before = len(fake.seen)
     third = batch(url, tmp_path)
     assert third.exit_code == EXIT_NOTHING_TO_DO
+    # two list pages + one audit result per mapped job: nothing else is fetched for a skip
+    paths = [e["path"].rsplit("/", 2)[-2:] for e in fake.seen[calls_before:]]
+    assert paths == [
+        ["user", "jobs"],
+        ["user", "jobs"],
+        ["job-a", "audit-result"],
+        ["job-b", "audit-result"],
+    ]
+    assert jobs_of(third)["job-a"]["audit_reasons"] == ["second rejection"]  # as recorded
     assert {j["status"] for j in jobs_of(third).values()} == {"unchanged", "unmapped"}
     assert (out / "job-a" / "round-2" / "round.json").stat().st_mtime_ns == stamp
     assert sorted(p.name for p in (out / "job-a").iterdir()) == ["round-1", "round-2"]
