@@ -16,6 +16,7 @@ the run folder. No credential is ever written: the client holds them, not this m
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from remediate import contract as K
+from remediate import publish
 from remediate._version import __version__
 from remediate.audit import MILLIS_THRESHOLD, parse_audit_result
 from remediate.config import Config
@@ -175,12 +177,20 @@ def write_fetched(
     audit_files: bool = True,
     attachment: bool = True,
     extra_outputs: dict[str, Path] | None = None,
+    final: Path | None = None,
 ) -> FetchOutcome:
-    """Write job.json, fetch.json, the attachment, and (``audit_files``) the audit copies.
+    """Write job.json, fetch.json, the attachment, and (``audit_files``) the audit copies
+    into ``out``; the paths recorded (in fetch.json and the outcome) are in ``final``
+    (default ``out``): the folder ``out`` is published as.
 
     fetch.json is written last: its presence means the fetch completed.
     """
     out = ensure_out_dir(out)
+    final = final or out
+
+    def moved(path: Path) -> Path:
+        return final / path.relative_to(out)
+
     outputs: dict[str, Path] = dict(extra_outputs or {})
     if audit_files:
         outputs["audit_copy"] = write_bytes(out / K.AUDIT_COPY, fetched.audit_bytes)
@@ -196,20 +206,34 @@ def write_fetched(
         if warning:
             warnings.append(warning)
         if path is not None:
+            path = moved(path)
             outputs["attachment"] = path
+            info["file"] = str(path)
+    outputs = {k: moved(v) if v.is_relative_to(out) else v for k, v in outputs.items()}
     doc = provenance(fetched)
     doc["attachment"] = info
-    doc["outputs"] = {k: str(v) for k, v in outputs.items()} | {"fetch": str(out / K.FETCH_FILE)}
-    outputs["fetch"] = write_json(out / K.FETCH_FILE, doc)
+    doc["outputs"] = {k: str(v) for k, v in outputs.items()} | {"fetch": str(final / K.FETCH_FILE)}
+    write_json(out / K.FETCH_FILE, doc)
+    outputs["fetch"] = final / K.FETCH_FILE
     return FetchOutcome(fetched, outputs, doc, path, tuple(warnings))
 
 
 def fetch(
     client: MetaStudioClient, job_id: str, out: Path, *, attachment: bool = True
 ) -> FetchOutcome:
-    """``remediate fetch``: retrieve a job's audit result and write it all into ``out``."""
+    """``remediate fetch``: retrieve a job's audit result and publish it all as ``out``'s
+    content (one set, under the folder's lock: see :mod:`remediate.publish`)."""
+    publish.check_owned(out)
     ensure_out_dir(out)
-    return write_fetched(client, retrieve(client, job_id), out, attachment=attachment)
+    fetched = retrieve(client, job_id)
+    with publish.output_folder(out, "remediate fetch"):
+        stage = publish.staging(out)
+        try:
+            outcome = write_fetched(client, fetched, stage, attachment=attachment, final=out)
+            publish.publish(stage, out)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+    return outcome
 
 
 def edition_for(job: TrainingJob, default: str) -> str:
@@ -242,14 +266,23 @@ def run_job(
     job_language = (fetched.job.language or "").strip().upper()
     language = config.language or (job_language if job_language in LANGUAGES else None)
     config = replace(config, edition=edition, language=language, job_id=job_id, audit_file=None)
+    outcomes: list[FetchOutcome] = []
+
+    def fetch_files(stage: Path, out: Path) -> dict[str, Path]:
+        outcome = write_fetched(
+            client, fetched, stage, audit_files=False, attachment=attachment, final=out
+        )
+        outcomes.append(outcome)
+        return outcome.outputs
+
     result = pipeline.run(
         config,
         audit_bytes=fetched.audit_bytes,
         audit_source=fetched.audit_source,
         progress=progress,
+        extra=fetch_files,
     )
-    outcome = write_fetched(client, fetched, config.out, audit_files=False, attachment=attachment)
-    return result, outcome
+    return result, outcomes[0]
 
 
 def format_time(raw: int | None) -> str:

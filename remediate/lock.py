@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from remediate.errors import LockedError, OutputError
+from remediate.errors import LockedError, OutputError, RemediateError
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,11 @@ def _take_over(path: Path, holder: dict[str, Any]) -> None:
 
 
 @contextmanager
-def hold(path: Path, purpose: str) -> Iterator[dict[str, Any]]:
-    """Hold the lock at ``path`` for the ``with`` block; LockedError when another has it.
+def hold(
+    path: Path, purpose: str, *, error: type[RemediateError] = LockedError
+) -> Iterator[dict[str, Any]]:
+    """Hold the lock at ``path`` for the ``with`` block; ``error`` (LockedError unless
+    given) when another has it.
 
     ``purpose`` names the holder in the file and in the message a second run prints.
     """
@@ -103,7 +106,7 @@ def hold(path: Path, purpose: str) -> Iterator[dict[str, Any]]:
         if not _stale(holder):
             who = f"pid {holder.get('pid', '?')} on {holder.get('host', '?')}"
             since = holder.get("started_at", "?")
-            raise LockedError(
+            raise error(
                 f"another {holder.get('purpose', 'remediate run')} ({who}, since {since}) "
                 f"holds {path}",
                 hint="wait for it to finish; if that process is gone, remove the lock file",
@@ -111,7 +114,7 @@ def hold(path: Path, purpose: str) -> Iterator[dict[str, Any]]:
             )
         _take_over(path, holder)
     else:
-        raise LockedError(f"could not take the lock {path}", path=path)
+        raise error(f"could not take the lock {path}", path=path)
     try:
         yield doc
     finally:

@@ -6,9 +6,8 @@ on its own. Stages exchange DataFrames; the only I/O is in the stage modules.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,12 +16,13 @@ import pandas as pd
 
 from remediate import columns as C
 from remediate import contract as K
+from remediate import publish
 from remediate.audio.probe import ProbeSettings
 from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_file
 from remediate.checks import run_checks
 from remediate.config import Config
 from remediate.corpus import discover
-from remediate.errors import ConfigError, OutputError
+from remediate.errors import ConfigError
 from remediate.files import ensure_out_dir
 from remediate.join import match_audit
 from remediate.profiles import Profile, load_profile
@@ -168,57 +168,63 @@ def _metadata(config: Config, command: str, audit_source: str | None) -> dict[st
     }
 
 
+#: Writes more files of the same run into the staging folder (first argument) and returns
+#: their final paths in ``out`` (second argument), e.g. the fetch files of ``run --job-id``.
+ExtraWriter = Callable[[Path, Path], dict[str, Path]]
+
+
 def write(
     result: RunResult,
     audit_bytes: bytes | None,
     audit_source: str | None,
     progress: ProgressCallback | None = None,
+    *,
+    extra: ExtraWriter | None = None,
 ) -> RunResult:
     """Write every output of a run into ``config.out`` as one consistent set.
 
-    Everything is written into a staging folder inside ``out`` first; then the old
-    ``summary.json`` is removed, the files are renamed into place, and ``summary.json``
-    comes last. An interrupted run leaves no half-written file, and a ``summary.json``
-    is only ever beside the outputs of its own run.
+    Everything is written into a staging folder inside ``out`` first and published as a
+    set (:mod:`remediate.publish`): files of an earlier run that this one does not write
+    are removed, ``summary.json`` comes last. An interrupted run leaves no half-written
+    file, and a ``summary.json`` is only ever beside the outputs of its own run.
     """
     with stage(progress, f"Writing the outputs into {result.config.out}"):
-        return _write(result, audit_bytes, audit_source)
+        return _write(result, audit_bytes, audit_source, extra)
 
 
-def _write(result: RunResult, audit_bytes: bytes | None, audit_source: str | None) -> RunResult:
+def _write(
+    result: RunResult,
+    audit_bytes: bytes | None,
+    audit_source: str | None,
+    extra: ExtraWriter | None,
+) -> RunResult:
     config = result.config
     out = ensure_out_dir(config.out)
     meta = _metadata(config, "scan" if audit_bytes is None else "run", audit_source)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=".remediate-staging-", dir=out))
-    except OSError as exc:
-        raise OutputError(f"cannot write into {out}: {exc.strerror or exc}", path=out) from None
+    stage = publish.staging(out)
     try:
         names: dict[str, str] = {}
         if audit_bytes is not None:
-            write_bytes(staging / K.AUDIT_COPY, audit_bytes)
-            write_parquet(result.audit, staging / K.AUDIT_ERRORS, K.AUDIT_ERRORS_OUTPUT, meta)
+            write_bytes(stage / K.AUDIT_COPY, audit_bytes)
+            write_parquet(result.audit, stage / K.AUDIT_ERRORS, K.AUDIT_ERRORS_OUTPUT, meta)
             names.update(audit_copy=K.AUDIT_COPY, audit_errors=K.AUDIT_ERRORS)
-        write_parquet(result.findings, staging / K.FINDINGS, K.FINDINGS_OUTPUT, meta)
+        write_parquet(result.findings, stage / K.FINDINGS, K.FINDINGS_OUTPUT, meta)
         measurements = result.pairs.merge(result.measurements, on=C.PAIR_ID, how="left")
-        write_parquet(measurements, staging / K.MEASUREMENTS, K.MEASUREMENTS_OUTPUT, meta)
-        write_parquet(result.report, staging / K.REPORT, K.REPORT_OUTPUT, meta)
-        write_manifest(staging / K.MANIFEST, result.manifest)
+        write_parquet(measurements, stage / K.MEASUREMENTS, K.MEASUREMENTS_OUTPUT, meta)
+        write_parquet(result.report, stage / K.REPORT, K.REPORT_OUTPUT, meta)
+        write_manifest(stage / K.MANIFEST, result.manifest)
         names.update(
             findings=K.FINDINGS, measurements=K.MEASUREMENTS, report=K.REPORT, manifest=K.MANIFEST
         )
         outputs = {key: out / name for key, name in names.items()}
+        if extra is not None:
+            outputs.update(extra(stage, out))
         outputs["summary"] = out / K.SUMMARY
         summary = _summary(meta, result.summary, outputs)
-        write_json(staging / K.SUMMARY, summary)
-        try:
-            (out / K.SUMMARY).unlink(missing_ok=True)
-            for name in [*names.values(), K.SUMMARY]:
-                os.replace(staging / name, out / name)
-        except OSError as exc:
-            raise OutputError(f"cannot write into {out}: {exc.strerror or exc}", path=out) from None
+        write_json(stage / K.SUMMARY, summary)
+        publish.publish(stage, out)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(stage, ignore_errors=True)
     return replace(result, summary=summary, outputs=outputs)
 
 
@@ -243,12 +249,14 @@ def run(
     audit_bytes: bytes | None = None,
     audit_source: str | None = None,
     progress: ProgressCallback | None = None,
+    extra: ExtraWriter | None = None,
 ) -> RunResult:
     """The main job: audit result + corpus → report, findings, manifest, summary in ``out``.
 
-    The audit comes from ``audit_bytes`` (e.g. fetched from the API) or ``config.audit_file``.
-    Raises a RemediateError subclass when the run cannot start or write; data problems
-    are findings.
+    The audit comes from ``audit_bytes`` (e.g. fetched from the API) or ``config.audit_file``;
+    ``extra`` adds files to the same published set. ``out`` is held for the whole run
+    (a second run into it stops with OutputError). Raises a RemediateError subclass when
+    the run cannot start or write; data problems are findings.
     """
     _check_paths(config)
     if audit_bytes is None:
@@ -260,12 +268,14 @@ def run(
         audit = parse_audit_result(
             audit_bytes, source=audit_source or "audit result", job_id=config.job_id
         )
-    result = analyse(config, audit, progress=progress)
-    return write(result, audit_bytes, audit_source, progress)
+    with publish.output_folder(config.out, "remediate run"):
+        result = analyse(config, audit, progress=progress)
+        return write(result, audit_bytes, audit_source, progress, extra=extra)
 
 
 def scan(config: Config, *, progress: ProgressCallback | None = None) -> RunResult:
     """The corpus stages alone (no audit): findings, report, manifest, summary in ``out``."""
     _check_paths(config)
-    result = analyse(config, empty_audit_frame(), progress=progress)
-    return write(result, None, None, progress)
+    with publish.output_folder(config.out, "remediate scan"):
+        result = analyse(config, empty_audit_frame(), progress=progress)
+        return write(result, None, None, progress)

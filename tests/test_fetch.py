@@ -67,7 +67,7 @@ def test_fetch_writes_everything(tmp_path: Path) -> None:
     expected = parse_audit_result(fake.audits["job-7"], job_id="job-7")
     assert table["error_code"].tolist() == expected["error_code"].tolist()
     assert table["job_id"].tolist() == ["job-7"] * 3
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "attachments",
         "audit-result.json",
         "audit_errors.parquet",

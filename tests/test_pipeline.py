@@ -173,7 +173,8 @@ def test_every_audit_entry_is_accounted_for(
 def test_output_files_exist(result: pipeline.RunResult) -> None:
     out = result.config.out
 
-    assert sorted(p.name for p in out.iterdir()) == OUTPUT_FILES
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == OUTPUT_FILES
+    assert (out / ".remediate-out").is_file()  # the marker: remediate made this folder
     assert {k: Path(v).name for k, v in result.outputs.items()} == {
         "audit_copy": "audit-result.json",
         "audit_errors": "audit_errors.parquet",
