@@ -52,6 +52,7 @@ FIXES: Final = "fixes.parquet"
 DROPPED: Final = "dropped.csv"
 PACKAGE_ZIP: Final = "package.zip"
 FIX_MARKER: Final = ".remediate-fix"
+RUN_MARKER: Final = ".remediate-out"  # run, scan, fetch: remediate made this folder (publish.py)
 
 BATCH_SUMMARY: Final = "batch-summary.json"  # OUT/: one per batch, written last
 BATCH_LOCK: Final = ".remediate-batch.lock"  # OUT/: pid, host, start time of the running batch

@@ -34,7 +34,7 @@ from remediate.errors import OutputError
 from remediate.files import ensure_out_dir
 
 LOCK_FILE = ".remediate.lock"
-MARKER = ".remediate-out"
+MARKER = K.RUN_MARKER
 PUBLISHING = ".remediate-publishing"
 #: Inside the committed set: the names it holds, so a roll-forward knows the whole set
 #: even after some of its files were already moved into place.

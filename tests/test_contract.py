@@ -52,7 +52,7 @@ def _validator(kind: str) -> jsonschema.Draft202012Validator:
 def test_every_file_written_is_in_the_contract(demo: tuple[Path, Path]) -> None:
     run_dir, dest = demo
     known = set(K.PARQUET_OUTPUTS) | set(K.CSV_OUTPUTS)
-    known |= {K.AUDIT_COPY, K.SUMMARY, K.PACKAGE_ZIP, K.FIX_CORPUS_DIR, K.FIX_MARKER}
+    known |= {K.AUDIT_COPY, K.SUMMARY, K.PACKAGE_ZIP, K.FIX_CORPUS_DIR, K.FIX_MARKER, K.RUN_MARKER}
     written = {p.name for p in run_dir.iterdir()} | {p.name for p in dest.iterdir()}
     assert written <= known
     assert {K.AUDIT_ERRORS, K.FINDINGS, K.MEASUREMENTS, K.REPORT, K.FIXES} <= written
