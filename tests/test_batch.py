@@ -140,7 +140,7 @@ def test_outputs_follow_the_contract(setup: Path) -> None:
     )
     written = {p.name for p in (setup / "out" / "good" / "round-3").iterdir()}
     known = set(K.PARQUET_OUTPUTS) | set(K.CSV_OUTPUTS)
-    known |= {K.AUDIT_COPY, K.SUMMARY, K.JOB_FILE, K.OPLOG_FILE, K.ROUND_FILE}
+    known |= {K.AUDIT_COPY, K.SUMMARY, K.JOB_FILE, K.OPLOG_FILE, K.ROUND_FILE, K.RUN_MARKER}
     assert written <= known and K.ROUND_FILE in written
     assert result.exit_code == EXIT_NEEDS_PEOPLE
 
