@@ -319,3 +319,30 @@ def test_hostile_text_runs_no_script_in_chromium(tmp_path: Path) -> None:
         browser.close()
     assert errors == []  # the transcript's onerror and the audit's console.error never ran
     assert shown == f"“{HOSTILE_TEXT}”"
+
+
+def test_view_reads_review_flags_voice_measures_and_rerecord_list_when_present(
+    demo: Path,
+) -> None:
+    """Columns later releases add are read when present and never required."""
+    from dataclasses import replace
+
+    from remediate.html.model import Media, build_view
+    from remediate.html.render import read_run
+
+    data, _, _ = read_run(demo)
+    report = data.report.copy()
+    keep = str(report.loc[report.verdict == "keep", "pair_id"].iloc[0])
+    report["needs_review"] = report["pair_id"] == keep
+    report["review_reasons"] = [["noise heard by ear"] if p == keep else [] for p in report.pair_id]
+    measurements = data.measurements.copy()
+    measurements["dnsmos_ovrl"] = 3.25
+    drop = [str(p) for p in report.loc[report.verdict == "drop", "pair_id"]]
+    data = replace(data, report=report, measurements=measurements, rerecord_ids=[drop[-1]])
+    view = build_view(data, Media())
+    card = next(p for p in view["attention"] if p["id"] == keep)
+    assert card["verdict"] == "keep" and card["review"] == ["noise heard by ear"]
+    assert ("dnsmos ovrl", "3.25") in card["extra_measures"]
+    assert [r["id"] for r in view["rerecord"]] == [drop[-1]]
+    plain = build_view(replace(data, report=data.report.drop(columns=["needs_review"])), Media())
+    assert keep not in {p["id"] for p in plain["attention"]}
