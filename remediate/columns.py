@@ -103,6 +103,9 @@ SPEECH_RATIO: Final = "speech_ratio"
 NOISE_FLOOR_DBFS: Final = "noise_floor_dbfs"
 SNR_DB: Final = "snr_db"
 BANDWIDTH_HZ: Final = "bandwidth_hz"
+RT60_S: Final = "rt60_s"  # blind reverberation time estimate
+CLICKS: Final = "clicks"  # impulsive transients counted
+CLICK_WORST_DBFS: Final = "click_worst_dbfs"  # level of the loudest click
 CHANNEL_BALANCE_DB: Final = "channel_balance_db"
 LOUDNESS_LUFS: Final = "loudness_lufs"
 AUDIO_SHA256: Final = "audio_sha256"
@@ -139,6 +142,9 @@ AUDIO_MEASUREMENT_DTYPES: Final[dict[str, str]] = {
     NOISE_FLOOR_DBFS: FLOAT,
     SNR_DB: FLOAT,
     BANDWIDTH_HZ: FLOAT,
+    RT60_S: FLOAT,
+    CLICKS: INT,
+    CLICK_WORST_DBFS: FLOAT,
     CHANNEL_BALANCE_DB: FLOAT,
     LOUDNESS_LUFS: FLOAT,
     AUDIO_SHA256: STR,
