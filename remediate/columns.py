@@ -27,7 +27,19 @@ BOOLEAN: Final = "boolean"  # nullable
 TIMESTAMP: Final = "datetime64[us, UTC]"
 LIST_STR: Final = "list<str>"  # Python lists in an object column; Arrow list<string>
 LIST_INT: Final = "list<int64>"
-DTYPES: Final = (STR, INT, INT_NOT_NULL, FLOAT, BOOL, BOOLEAN, TIMESTAMP, LIST_STR, LIST_INT)
+LIST_FLOAT: Final = "list<float64>"
+DTYPES: Final = (
+    STR,
+    INT,
+    INT_NOT_NULL,
+    FLOAT,
+    BOOL,
+    BOOLEAN,
+    TIMESTAMP,
+    LIST_STR,
+    LIST_INT,
+    LIST_FLOAT,
+)
 
 # --- shared -----------------------------------------------------------------
 PAIR_ID: Final = "pair_id"
@@ -161,10 +173,42 @@ TEXT_MEASUREMENT_DTYPES: Final[dict[str, str]] = {
     TEXT_ERROR: STR,
 }
 TEXT_MEASUREMENTS: Final = list(TEXT_MEASUREMENT_DTYPES)
+# --- voice: who speaks and how it sounds (remediate/audio/speaker.py, dnsmos.py) -------
+VOICE_F0_MEDIAN_HZ: Final = "voice_f0_median_hz"
+VOICE_F0_RANGE_ST: Final = "voice_f0_range_st"  # 5th–95th percentile of F0, in semitones
+VOICE_CHANGE: Final = "voice_change"  # signature distance between the halves of the speech
+VOICE_SIGNATURE: Final = "voice_signature"  # the clip's scaled signature (a list of floats)
+DNSMOS_SIG: Final = "dnsmos_sig"  # DNSMOS P.835, 1–5; null unless measured (--dnsmos)
+DNSMOS_BAK: Final = "dnsmos_bak"
+DNSMOS_OVRL: Final = "dnsmos_ovrl"
+VOICE_MEASUREMENT_DTYPES: Final[dict[str, str]] = {
+    VOICE_F0_MEDIAN_HZ: FLOAT,
+    VOICE_F0_RANGE_ST: FLOAT,
+    VOICE_CHANGE: FLOAT,
+    VOICE_SIGNATURE: LIST_FLOAT,
+    DNSMOS_SIG: FLOAT,
+    DNSMOS_BAK: FLOAT,
+    DNSMOS_OVRL: FLOAT,
+}
+VOICE_MEASUREMENTS: Final = list(VOICE_MEASUREMENT_DTYPES)
+
+# --- assess: the local twin of MetaStudio's VOICE_ASSESS (remediate/assess.py) ----------
+#: Dimensions as the platform names them. Per pair, measurements.parquet has each one's
+#: value (dnsmos_* are the measurements above), ``<dim>_expected`` (the profile's range as
+#: the platform writes one, e.g. ``>=25``) and ``<dim>_out_of_range``.
+ASSESS_DIMENSIONS: Final = ("speed", "sound", "snr", "reverb", "dnsmos_ovrl", "dnsmos_bak")
+ASSESS_DTYPES: Final[dict[str, str]] = {}
+for _dim in ASSESS_DIMENSIONS:
+    if _dim not in VOICE_MEASUREMENT_DTYPES:
+        ASSESS_DTYPES[_dim] = FLOAT
+    ASSESS_DTYPES[f"{_dim}_expected"] = STR
+    ASSESS_DTYPES[f"{_dim}_out_of_range"] = BOOLEAN
+
 #: The measurements frame of the scan: one row per pair.
 MEASUREMENT_DTYPES: Final[dict[str, str]] = {
     PAIR_ID: STR,
     **AUDIO_MEASUREMENT_DTYPES,
+    **VOICE_MEASUREMENT_DTYPES,
     **TEXT_MEASUREMENT_DTYPES,
 }
 

@@ -76,6 +76,7 @@ _ARROW: Final[dict[str, pa.DataType]] = {
     C.TIMESTAMP: pa.timestamp("us", tz="UTC"),
     C.LIST_STR: pa.list_(pa.string()),
     C.LIST_INT: pa.list_(pa.int64()),
+    C.LIST_FLOAT: pa.list_(pa.float64()),
 }
 
 
@@ -104,7 +105,14 @@ AUDIT_ERRORS_OUTPUT: Final = ParquetOutput(AUDIT_ERRORS, C.AUDIT_DTYPES)
 FINDINGS_OUTPUT: Final = ParquetOutput(FINDINGS, C.FINDING_DTYPES)
 #: measurements.parquet: the discovered pairs joined with what the scan measured.
 MEASUREMENTS_OUTPUT: Final = ParquetOutput(
-    MEASUREMENTS, {**C.PAIR_DTYPES, **C.AUDIO_MEASUREMENT_DTYPES, **C.TEXT_MEASUREMENT_DTYPES}
+    MEASUREMENTS,
+    {
+        **C.PAIR_DTYPES,
+        **C.AUDIO_MEASUREMENT_DTYPES,
+        **C.VOICE_MEASUREMENT_DTYPES,
+        **C.TEXT_MEASUREMENT_DTYPES,
+        **C.ASSESS_DTYPES,
+    },
 )
 REPORT_OUTPUT: Final = ParquetOutput(REPORT, C.REPORT_DTYPES)
 FIXES_OUTPUT: Final = ParquetOutput(FIXES, C.FIX_DTYPES)
@@ -147,6 +155,7 @@ RUN_SUMMARY_KEYS: Final = (
     "audit_source",
     "job_id",
     "loudness",
+    "dnsmos",
     "skip_checks",
     "only_checks",
     "pairs",
@@ -161,6 +170,7 @@ RUN_SUMMARY_KEYS: Final = (
     "other_files",
     "bad_names",
     "scan",
+    "assess",
     "outputs",
 )
 #: Keys of the fix summary beyond the provenance.
@@ -307,7 +317,7 @@ def summary_schema(kind: str) -> dict[str, Any]:
 
 
 # --- pandas dtypes -----------------------------------------------------------------------------
-_LISTS: Final = (C.LIST_STR, C.LIST_INT)
+_LISTS: Final = (C.LIST_STR, C.LIST_INT, C.LIST_FLOAT)
 
 
 def coerce(df: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
@@ -317,7 +327,11 @@ def coerce(df: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
     Python lists and are left as they are. Columns not in ``dtypes`` are untouched.
     """
     for col, dtype in dtypes.items():
-        if col not in df.columns or dtype in _LISTS:
+        if col not in df.columns:
+            continue
+        if dtype in _LISTS:
+            if df[col].dtype != object:  # a list column with no list in it came back as NaNs
+                df[col] = pd.Series([None] * len(df), index=df.index, dtype=object)
             continue
         if dtype == C.FLOAT:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")

@@ -281,6 +281,7 @@ def run_job(
         audit_source=fetched.audit_source,
         progress=progress,
         extra=fetch_files,
+        platform_assess=assess.to_dict() if (assess := fetched.job.assess_result) else None,
     )
     return result, outcomes[0]
 

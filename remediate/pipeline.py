@@ -7,7 +7,7 @@ on its own. Stages exchange DataFrames; the only I/O is in the stage modules.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ import pandas as pd
 from remediate import columns as C
 from remediate import contract as K
 from remediate import publish
+from remediate.assess import compare, corpus_assessment, pair_assessment
 from remediate.audio.probe import ProbeSettings
 from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_file
 from remediate.checks import run_checks
@@ -75,6 +76,8 @@ def resolve_profile(config: Config) -> Profile:
         overrides.append(f"text.language={config.language}")
     if config.loudness:
         overrides.append("loudness.measure=true")
+    if config.dnsmos:
+        overrides.append("dnsmos.measure=true")
     return load_profile(config.edition, overrides)
 
 
@@ -94,11 +97,14 @@ def analyse(
     *,
     progress: ProgressCallback | None = None,
     bar_label: str = "Decoding audio",
+    platform_assess: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """All stages except writing: the in-memory result of a run.
 
     ``progress`` gets one bar over the audio bytes decoded (under ``bar_label``) and, when
     it is a :class:`~remediate.progress.Reporter`, a stage for the checks and the verdicts.
+    ``platform_assess`` is the job's own ``assess_result`` (as a dict), set beside the
+    local assessment in the summary.
     """
     profile = resolve_profile(config)
     with stage(progress, "Listing the corpus"):
@@ -124,6 +130,7 @@ def analyse(
     with stage(progress, "Matching the audit and deciding verdicts"):
         matches = match_audit(audit, pairs)
         report = decide(pairs, measurements, findings, audit, matches)
+        measurements, assessed = with_assessment(pairs, measurements, profile, platform_assess)
     manifest = manifest_frame(report)
     summary = summarise(report, findings, audit, profile)
     summary["other_files"] = list(listing.other_files)
@@ -135,6 +142,7 @@ def analyse(
         "seconds": stats.seconds,
         "workers": stats.workers,
     }
+    summary["assess"] = assessed
     return RunResult(
         config,
         profile,
@@ -150,6 +158,23 @@ def analyse(
     )
 
 
+def with_assessment(
+    pairs: pd.DataFrame,
+    measurements: pd.DataFrame,
+    profile: Profile,
+    platform: Mapping[str, Any] | None = None,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The measurements with the VOICE_ASSESS twin's per-pair columns, and the corpus
+    assessment (with the platform's values beside it when the job carried them)."""
+    per_pair = pair_assessment(pairs, measurements, profile)
+    summary = corpus_assessment(per_pair)
+    if platform is not None:
+        summary["platform"] = dict(platform)
+        summary["comparison"] = compare(summary, platform)
+    extra = [c for c in per_pair.columns if c == C.PAIR_ID or c not in measurements.columns]
+    return measurements.merge(per_pair[extra], on=C.PAIR_ID, how="left"), summary
+
+
 def _metadata(config: Config, command: str, audit_source: str | None) -> dict[str, Any]:
     """Provenance of a run's outputs (Parquet metadata and the top of summary.json)."""
     return {
@@ -163,6 +188,7 @@ def _metadata(config: Config, command: str, audit_source: str | None) -> dict[st
         "audit_source": audit_source,
         "job_id": config.job_id,
         "loudness": config.loudness,
+        "dnsmos": config.dnsmos,
         "skip_checks": list(config.skip_checks),
         "only_checks": list(config.only_checks),
     }
@@ -250,6 +276,7 @@ def run(
     audit_source: str | None = None,
     progress: ProgressCallback | None = None,
     extra: ExtraWriter | None = None,
+    platform_assess: Mapping[str, Any] | None = None,
 ) -> RunResult:
     """The main job: audit result + corpus → report, findings, manifest, summary in ``out``.
 
@@ -269,7 +296,7 @@ def run(
             audit_bytes, source=audit_source or "audit result", job_id=config.job_id
         )
     with publish.output_folder(config.out, "remediate run"):
-        result = analyse(config, audit, progress=progress)
+        result = analyse(config, audit, progress=progress, platform_assess=platform_assess)
         return write(result, audit_bytes, audit_source, progress, extra=extra)
 
 
@@ -279,3 +306,23 @@ def scan(config: Config, *, progress: ProgressCallback | None = None) -> RunResu
     with publish.output_folder(config.out, "remediate scan"):
         result = analyse(config, empty_audit_frame(), progress=progress)
         return write(result, None, None, progress)
+
+
+def assess_corpus(
+    config: Config, *, progress: ProgressCallback | None = None
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """``remediate assess``: measure the corpus (cached like any scan) and return the
+    VOICE_ASSESS twin: the per-pair frame (:func:`remediate.assess.pair_assessment`) and
+    the corpus summary in the platform's ``assess_result`` shape. Writes nothing."""
+    profile = resolve_profile(config)
+    listing = discover(config.corpus)
+    measurements, _ = measure(
+        config.corpus,
+        listing.pairs,
+        probe_settings(profile),
+        ScanOptions(jobs=config.jobs, cache_dir=config.cache_dir),
+        labelled(progress, "Decoding audio"),
+    )
+    per_pair = pair_assessment(listing.pairs, measurements, profile)
+    names = listing.pairs[[C.PAIR_ID, C.AUDIO_NAME]]
+    return names.merge(per_pair, on=C.PAIR_ID, how="left"), corpus_assessment(per_pair)

@@ -83,6 +83,25 @@ class LoudnessRules:
 
 
 @dataclass(frozen=True)
+class DnsmosRules:
+    measure: bool
+    ovrl_warning_min: float
+    ovrl_error_min: float
+    bak_warning_min: float
+    bak_error_min: float
+
+
+@dataclass(frozen=True)
+class SpeakerRules:
+    change_warning: float
+    change_error: float
+    outlier_warning: float
+    outlier_error: float
+    outlier_ratio: float
+    min_pairs: int
+
+
+@dataclass(frozen=True)
 class CpsRules:
     latin_min: float
     latin_max: float
@@ -115,6 +134,8 @@ class Profile:
     noise: NoiseRules
     loudness: LoudnessRules
     text: TextRules
+    dnsmos: DnsmosRules
+    speaker: SpeakerRules
     overrides: tuple[str, ...] = field(default=())
 
     def as_dict(self) -> dict[str, Any]:
@@ -180,6 +201,8 @@ _NESTED: dict[str, type[Any]] = {
     "LoudnessRules": LoudnessRules,
     "TextRules": TextRules,
     "CpsRules": CpsRules,
+    "DnsmosRules": DnsmosRules,
+    "SpeakerRules": SpeakerRules,
 }
 
 

@@ -318,7 +318,7 @@ def _frame(
     rows = [{C.PAIR_ID: pid, **audio_empty, **text_empty} for pid in pairs[C.PAIR_ID]]
     for i, _kind, _path, key in items:
         rows[i].update(results[key])
-    df = pd.DataFrame(rows, columns=[C.PAIR_ID, *C.AUDIO_MEASUREMENTS, *C.TEXT_MEASUREMENTS])
+    df = pd.DataFrame(rows, columns=list(C.MEASUREMENT_DTYPES))
     return coerce_measurements(df)
 
 

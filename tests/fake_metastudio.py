@@ -70,6 +70,30 @@ def audit_bytes(doc: dict[str, Any] | None = None) -> bytes:
     return ("\n" + text.replace(": ", " :  ") + "\n\n").encode("utf-8")
 
 
+def _prop(expected: str, actual: str, zh: str, en: str, status: int) -> dict[str, Any]:
+    return {
+        "expected": expected,
+        "actual": actual,
+        "suggestion": zh,
+        "suggestion_en": en,
+        "status": status,
+    }
+
+
+#: A training job's ``assess_result`` as the SDK models it (AssessResult / AssessProperty):
+#: strings for expected/actual, an int status, one dimension out of range (snr).
+ASSESS: dict[str, Any] = {
+    "speed": _prop("3.0-6.0", "4.1", "语速正常", "Speaking rate is normal", 0),
+    "sound": _prop("-30--10", "-21.5", "音量正常", "Volume is normal", 0),
+    "snr": _prop(">=30", "18.2", "背景噪声较大", "Background noise is too loud", 1),
+    "reverb": _prop("<=0.5", "0.3", "混响正常", "Reverberation is normal", 0),
+    "dnsmos_ovrl": _prop(">=3.0", "2.7", "音质偏低", "Overall quality is low", 1),
+    "dnsmos_bak": _prop(">=3.5", "3.1", "背景噪声可闻", "Background noise is audible", 1),
+    "suggestion": "请在安静的环境中重新录制",
+    "future_dimension": {"expected": "?"},
+}
+
+
 def job_doc(job_id: str, job_type: str = "BASIC", state: str = "AUDIT_FAILED") -> dict[str, Any]:
     return {
         "job_id": job_id,
@@ -82,7 +106,7 @@ def job_doc(job_id: str, job_type: str = "BASIC", state: str = "AUDIT_FAILED") -
         "create_time": 1764000000000,
         "lastupdate_time": 1764050400,
         "is_remake": False,
-        "assess_result": {"speed": {"expected": "x"}},
+        "assess_result": json.loads(json.dumps(ASSESS)),
         "some_future_field": "ignored",
     }
 

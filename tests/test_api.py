@@ -223,6 +223,24 @@ def test_job_fields_typed_and_unknown_ignored() -> None:
     assert job.to_dict()["voice_name"] == "voice j"
 
 
+def test_assess_result_typed_per_dimension() -> None:
+    job = models.parse_job(job_doc("j"))
+    assess = job.assess_result
+    assert assess is not None and assess.suggestion == "请在安静的环境中重新录制"
+    snr = assess.get("snr")
+    assert snr is not None and snr.status == 1 and snr.actual == "18.2" and snr.expected == ">=30"
+    assert [name for name, _ in assess.dimensions] == list(models.ASSESS_DIMENSIONS)
+    assert "future_dimension" not in assess.to_dict()
+    assert job.to_dict()["assess_result"]["speed"]["suggestion_en"] == "Speaking rate is normal"
+    partial = models.parse_job({"job_id": "j", "assess_result": {"sound": {"status": "0"}}})
+    assert partial.assess_result is not None and partial.assess_result.get("speed") is None
+    sound = partial.assess_result.get("sound")
+    assert sound is not None and sound.status == 0
+    assert models.parse_job({"job_id": "j"}).assess_result is None
+    with pytest.raises(ApiResponseError, match="assess_result.snr.status"):
+        models.parse_job({"assess_result": {"snr": {"status": "high"}}})
+
+
 def test_response_size_cap(fake: FakeMetaStudio) -> None:
     fake.audits["job-1"] = b'{"x": "' + b"a" * 5000 + b'"}'
     with (

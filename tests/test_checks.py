@@ -79,6 +79,7 @@ def clean_row(i: int, **changes: Any) -> dict[str, Any]:
         C.SAMPLES_FINGERPRINT: f"fingerprint{i}",
         C.SAMPLES_SHA256: f"samples{i}",
         C.AUDIO_ERROR: None,
+        **dict.fromkeys(C.VOICE_MEASUREMENTS),
         C.TEXT_ENCODING: "utf-8",
         C.TEXT_BOM: False,
         C.TEXT: SENTENCES[i % len(SENTENCES)] + "\n",
@@ -97,7 +98,7 @@ def frames(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     for col in (C.AUDIO_BYTES, C.AUDIO_MTIME_NS, C.TEXT_BYTES, C.TEXT_MTIME_NS):
         pairs[col] = pairs[col].astype("Int64")
     measurements = coerce_measurements(
-        df[[C.PAIR_ID, *C.AUDIO_MEASUREMENTS, *C.TEXT_MEASUREMENTS]].copy()
+        df[[C.PAIR_ID, *C.AUDIO_MEASUREMENTS, *C.VOICE_MEASUREMENTS, *C.TEXT_MEASUREMENTS]].copy()
     )
     return pairs, measurements
 

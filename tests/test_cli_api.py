@@ -121,6 +121,12 @@ def test_run_with_job_id(
     summary = json.loads(result.stdout)
     assert summary["edition"]["name"] == "middle" and summary["job_id"] == "job-1"
     assert (out / "audit-result.json").read_bytes() == fake.audits["job-1"]
+    # The job's own assess_result sits beside the local twin's values.
+    assess = summary["assess"]
+    assert assess["platform"]["snr"]["actual"] == "18.2"
+    snr = next(row for row in assess["comparison"] if row["dimension"] == "snr")
+    assert snr["platform_status"] == 1 and snr["local_actual"] == assess["snr"]["actual"]
+    assert snr["local_expected"] == ">=25"  # the MIDDLE profile's noise.min_snr_db
     assert {"job.json", "fetch.json", "summary.json", "report.parquet"} <= {
         p.name for p in out.iterdir()
     }
@@ -140,6 +146,11 @@ def test_run_with_job_id(
         ]
     )
     assert json.loads(result.stdout)["edition"]["name"] == "basic"
+    # Without --json the terminal shows the twin's values beside the platform's.
+    result = invoke([*args, "--project-id", PROJECT, "--endpoint", url, "--jobs", "1"])
+    assert result.exit_code == 0, result.stderr
+    line = next(x for x in result.stderr.splitlines() if x.startswith("snr "))
+    assert line.split()[-3:] == [">=30", "18.2", "1"]
 
 
 def test_run_needs_exactly_one_audit_source(sample_dataset: Path, tmp_path: Path) -> None:

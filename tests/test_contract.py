@@ -82,7 +82,15 @@ def test_measurements_parquet_is_declared_not_inferred(demo: tuple[Path, Path]) 
     assert schema.field(C.PAIR_ID).type == pa.string()  # inferred was large_string
     assert schema.field(C.TEXT_BOM).type == pa.bool_()
     assert schema.field(C.AUDIO_MTIME_NS).type == pa.int64()
-    assert schema.names == [*C.PAIR_COLUMNS, *C.AUDIO_MEASUREMENTS, *C.TEXT_MEASUREMENTS]
+    assert schema.names == [
+        *C.PAIR_COLUMNS,
+        *C.AUDIO_MEASUREMENTS,
+        *C.VOICE_MEASUREMENTS,
+        *C.TEXT_MEASUREMENTS,
+        *C.ASSESS_DTYPES,
+    ]
+    assert schema.field(C.VOICE_SIGNATURE).type == pa.list_(pa.float64())
+    assert schema.field("snr_out_of_range").type == pa.bool_()
 
 
 def test_csv_outputs_have_their_contract_header(demo: tuple[Path, Path]) -> None:
@@ -157,6 +165,7 @@ def test_every_dtype_has_one_arrow_type() -> None:
         pa.timestamp("us", tz="UTC"),
         pa.list_(pa.string()),
         pa.list_(pa.int64()),
+        pa.list_(pa.float64()),
     ]
 
 

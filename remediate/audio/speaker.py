@@ -293,3 +293,19 @@ def analyse(audio: npt.NDArray[np.float32], signature: Signature = DEFAULT) -> V
         voice_change=change,
         voice_signature=[round(float(v), 4) for v in whole] if whole is not None else None,
     )
+
+
+def corpus_distances(
+    signatures: list[list[float] | None], signature: Signature = DEFAULT
+) -> tuple[list[float], float]:
+    """Each clip's distance to the corpus voice (the element-wise median signature) and the
+    median of those distances (how much this corpus's clips vary among themselves).
+
+    ``signatures`` must all be present and of one length (the caller drops missing ones).
+    """
+    matrix = np.asarray([s for s in signatures if s is not None], dtype=np.float64)
+    if matrix.size == 0:
+        return [], 0.0
+    centre = np.median(matrix, axis=0)
+    distances = [round(signature.distance(row, centre), 4) for row in matrix]
+    return distances, float(np.median(distances))

@@ -14,6 +14,7 @@ Layout: one module per command group, over the shared option decorators of
 - :mod:`~remediate.cli.info`: ``checks``, ``profile``
 - :mod:`~remediate.cli.batch`: ``init``, ``batch``, ``history`` (scheduled remediation)
 - :mod:`~remediate.cli.report`: ``report`` (and ``--html`` of ``run``/``scan``)
+- :mod:`~remediate.cli.assess`: ``assess`` (the local twin of VOICE_ASSESS)
 - :mod:`~remediate.cli.render`: terminal tables (no click)
 
 To add a command: write a ``@click.command("name")`` function in the module of its group
@@ -28,7 +29,7 @@ from __future__ import annotations
 import click
 
 from remediate._version import __version__
-from remediate.cli import api, batch, fix, info, report, run
+from remediate.cli import api, assess, batch, fix, info, report, run
 from remediate.errors import EXIT_CODES
 
 EXIT_CODE_HELP = "\n".join(f"  {code:>3}  {text}" for code, text in sorted(EXIT_CODES.items()))
@@ -46,6 +47,7 @@ COMMANDS: list[click.Command] = [
     batch.batch_command,
     batch.history_command,
     report.report_command,
+    assess.assess_command,
 ]
 
 

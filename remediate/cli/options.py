@@ -82,6 +82,16 @@ def _check_codes(
     return value
 
 
+def dnsmos_option(default: bool) -> Callable[[F], F]:
+    """``--dnsmos/--no-dnsmos``: score DNSMOS P.835 (the costly measure) or not."""
+    return click.option(
+        "--dnsmos/--no-dnsmos",
+        default=default,
+        show_default=True,
+        help="Score every clip with DNSMOS P.835 (SIG/BAK/OVRL; ~0.2 s of a core per 9 s of audio).",
+    )
+
+
 def corpus_options(f: F) -> F:
     """Options shared by every command that scans a corpus."""
     return _apply(
@@ -123,6 +133,7 @@ def corpus_options(f: F) -> F:
                 default=False,
                 help="Also measure integrated loudness (LUFS; needs pyloudnorm, the costly step).",
             ),
+            dnsmos_option(default=False),
             click.option(
                 "--jobs",
                 type=click.IntRange(0, 256),

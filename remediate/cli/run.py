@@ -25,6 +25,7 @@ def build_config(
     language: str | None,
     loudness: bool,
     jobs: int,
+    dnsmos: bool = False,
     cache_dir: Path | None,
     no_cache: bool,
     skip_checks: tuple[str, ...] = (),
@@ -45,6 +46,7 @@ def build_config(
         overrides=tuple(overrides),
         language=language.upper() if language else None,
         loudness=loudness,
+        dnsmos=dnsmos,
         jobs=jobs,
         cache_dir=None if no_cache else (cache_dir or default_cache_dir()),
         job_id=job_id,
@@ -72,6 +74,11 @@ def finish(result: Any, as_json: bool, fail_on: str, html: bool = False) -> None
     else:
         text = run_summary(summary, C.records(result.report), width=terminal_width())
         click.echo(text, err=True)
+        comparison = summary.get("assess", {}).get("comparison")
+        if comparison:
+            from remediate.cli.assess import comparison_table
+
+            click.echo("\n" + comparison_table(comparison), err=True)
     if html:
         with errors():
             write_html(result.config.out, None, "auto")

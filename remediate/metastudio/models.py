@@ -67,6 +67,45 @@ class AuditResult:
         return admin.attachment_url if admin and admin.attachment_url else None
 
 
+#: The dimensions of ``AssessResult`` (SDK ``assess_result.py``), in the SDK's order.
+ASSESS_DIMENSIONS = ("speed", "sound", "snr", "reverb", "dnsmos_ovrl", "dnsmos_bak")
+
+
+@dataclass(frozen=True)
+class AssessProperty:
+    """One dimension of the platform's quality assessment (``AssessProperty``): the expected
+    range and actual value as the platform writes them (strings), its advice in Chinese and
+    English, and ``status`` (an int flagging out-of-range; its coding is undocumented)."""
+
+    expected: str | None = None
+    actual: str | None = None
+    suggestion: str | None = None
+    suggestion_en: str | None = None
+    status: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class AssessResult:
+    """``assess_result`` of VOICE_ASSESS and of training jobs: one property per dimension
+    (None where the platform sent none) and the overall ``suggestion``."""
+
+    dimensions: tuple[tuple[str, AssessProperty | None], ...] = ()
+    suggestion: str | None = None
+
+    def get(self, name: str) -> AssessProperty | None:
+        return dict(self.dimensions).get(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            name: prop.to_dict() if prop is not None else None for name, prop in self.dimensions
+        }
+        out["suggestion"] = self.suggestion
+        return out
+
+
 @dataclass(frozen=True)
 class TrainingJob:
     """``TrainingJobInfo`` (reference §4): the fields remediate uses; others are ignored."""
@@ -88,10 +127,13 @@ class TrainingJob:
     batch_name: str | None = None
     app_user_id: str | None = None
     is_remake: bool | None = None
+    assess_result: AssessResult | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as a plain dict (for JSON output)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        out = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        out["assess_result"] = self.assess_result.to_dict() if self.assess_result else None
+        return out
 
 
 @dataclass(frozen=True)
@@ -289,7 +331,32 @@ def parse_job(doc: Mapping[str, Any], operation: str = "ShowVoiceTrainingJob") -
         batch_name=r.text("batch_name"),
         app_user_id=r.text("app_user_id"),
         is_remake=r.boolean("is_remake"),
+        assess_result=parse_assess_result(r.obj("assess_result")),
     )
+
+
+def parse_assess_result(block: _Reader | None) -> AssessResult | None:
+    """Typed ``assess_result`` (None when absent); unknown dimensions are ignored."""
+    if block is None:
+        return None
+    dimensions: list[tuple[str, AssessProperty | None]] = []
+    for name in ASSESS_DIMENSIONS:
+        prop = block.obj(name)
+        dimensions.append(
+            (
+                name,
+                None
+                if prop is None
+                else AssessProperty(
+                    expected=prop.text("expected"),
+                    actual=prop.text("actual"),
+                    suggestion=prop.text("suggestion"),
+                    suggestion_en=prop.text("suggestion_en"),
+                    status=prop.integer("status"),
+                ),
+            )
+        )
+    return AssessResult(dimensions=tuple(dimensions), suggestion=block.text("suggestion"))
 
 
 def decode_json_object(content: bytes, operation: str) -> dict[str, Any]:
