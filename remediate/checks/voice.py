@@ -33,7 +33,7 @@ from remediate.checks.registry import (
     corpus_check,
     num,
 )
-from remediate.checks.signal import audible
+from remediate.checks.signal import audible, graded
 from remediate.profiles import Profile
 
 Found = Iterator[tuple[str | None, Hit]]
@@ -76,13 +76,8 @@ def audio_dnsmos(c: Check, r: Row, p: Profile) -> Hit | None:
     ),
 )
 def voice_speaker_change(c: Check, r: Row, p: Profile) -> Hit | None:
-    value = num(r.get(C.VOICE_CHANGE))
-    band = c.grade(value, p) if value is not None and audible(r, p) else None
-    if band is None or value is None:
-        return None
-    return Hit(
-        f"voice signature moves by {value:.2f} between the halves of the speech", value, band=band
-    )
+    message = "voice signature moves by {value:.2f} between the halves of the speech"
+    return graded(c, r, p, C.VOICE_CHANGE, message)
 
 
 @corpus_check(
