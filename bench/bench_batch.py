@@ -12,7 +12,7 @@ run, with the real ``remediate batch`` command against the fake server on 127.0.
 * **baseline**: one ``remediate scan`` of all the jobs' clips in one corpus, cold: the
   scanning work alone, paid once.
 
-Per job, from the batch summary: load (3 API calls), scan, the rest of the run, writing
+Per job, from the batch summary: load (3 API calls and the corpus fingerprint), scan, the rest of the run, writing
 the round (history, round.json). Targets: cold batch under 180 s on 2 cores (the issue's
 "a few minutes"), cold batch <= 1.5x the one-corpus scan baseline (the per-job cost must
 not dominate), unchanged batch <= 0.1x cold.
@@ -162,7 +162,7 @@ def main() -> int:
         f"  scanning (sum over jobs)                                        {sums['scan']:7.2f} s"
     )
     print(
-        f"  per job, median: API calls {per_job(cold_doc, 'load'):.3f} s, scan {per_job(cold_doc, 'scan'):.3f} s, "
+        f"  per job, median: API calls + plan {per_job(cold_doc, 'load'):.3f} s, scan {per_job(cold_doc, 'scan'):.3f} s, "
         f"rest of the run {per_job(cold_doc, 'run') - per_job(cold_doc, 'scan'):.3f} s, "
         f"writing the round {per_job(cold_doc, 'write'):.3f} s"
     )

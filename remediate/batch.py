@@ -375,13 +375,13 @@ def process_job(
         if not _SAFE_JOB_ID.fullmatch(outcome.job_id) or outcome.job_id == H.HISTORY_DIR:
             raise RemediateError(f"job id {outcome.job_id!r} is not safe as a folder name")
         inp = source.load(job)
-        outcome.seconds["load"] = round(time.perf_counter() - t0, 3)
         plan = plan_job(project, entry, inp, out_root)
         if plan.action != "unchanged" and not dry_run:
             full = source.details(inp)
             if _planning(full.job) != _planning(inp.job):  # the list was stale: plan again
                 plan = plan_job(project, entry, full, out_root)
             inp = full
+        outcome.seconds["load"] = round(time.perf_counter() - t0, 3)  # API calls + plan
         outcome.api_calls = inp.calls
         outcome.audit_reasons = list(inp.reasons)
         outcome.reject_times = inp.job.reject_times
