@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -135,8 +136,19 @@ def spectrogram(x: F32, rate: int) -> Spectrogram:
             if a < b < bins:
                 octave_power[i : i + n, k] = power[:, a:b].sum(axis=1, dtype=np.float64)
         level = np.clip(10 * np.log10(np.maximum(total, 1e-30)) - MIN_DB, 0, -MIN_DB)
-        np.add.at(level_spectra, level.astype(np.intp), power)
+        _add_rows_by_level(level_spectra, level.astype(np.intp), power)
     return Spectrogram(frame_power, bands, octave_power, level_spectra, rate, n_fft, hop)
+
+
+def _add_rows_by_level(
+    out: F64, level: npt.NDArray[np.intp], rows: npt.NDArray[np.floating[Any]]
+) -> None:
+    """``out[level[i]] += rows[i]`` for every i: one sort and one reduceat per slice
+    (``np.add.at`` did the same row by row and was half of the probe's time)."""
+    order = np.argsort(level, kind="stable")
+    ordered = level[order]
+    firsts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    out[ordered[firsts]] += np.add.reduceat(rows[order], firsts, axis=0, dtype=np.float64)
 
 
 def active_frames(
