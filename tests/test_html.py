@@ -346,3 +346,17 @@ def test_view_reads_review_flags_voice_measures_and_rerecord_list_when_present(
     assert [r["id"] for r in view["rerecord"]] == [drop[-1]]
     plain = build_view(replace(data, report=data.report.drop(columns=["needs_review"])), Media())
     assert keep not in {p["id"] for p in plain["attention"]}
+
+
+def test_pictures_do_not_carry_over_from_the_previous_clip() -> None:
+    """The figure is reused between pictures: nothing of one clip may show in the next."""
+    from PIL import Image
+
+    loud = wavs.sine(2.0, amplitude=0.9).astype(np.float64)[:, None] / 32768
+    quiet = wavs.sine(3.0, amplitude=0.01, rate=16000).astype(np.float64)[:, None] / 32768
+    first = media.picture(quiet, 16000)
+    media.picture(loud, 48000)
+    again = media.picture(quiet, 16000)
+    assert first == again
+    pixels = np.asarray(Image.open(__import__("io").BytesIO(again)).convert("L"))
+    assert pixels.shape == (media.PICTURE_PX[1], media.PICTURE_PX[0])

@@ -14,6 +14,7 @@ matplotlib (Agg, no display needed).
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import os
 import urllib.parse
@@ -133,47 +134,62 @@ def _spectrogram(mono: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return db
 
 
-def picture(samples: npt.NDArray[np.float64], rate: int) -> bytes:
-    """Waveform (top) and spectrogram (bottom) of a clip as JPEG bytes."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+class _Painter:
+    """One matplotlib figure reused for every picture: building axes and ticks is most of
+    the cost of a picture (0.1 s of 0.15 s), drawing new data into them is cheap."""
 
+    def __init__(self) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        width, height = PICTURE_PX
+        self.fig = Figure(figsize=(width / 100, height / 100), dpi=100)
+        FigureCanvasAgg(self.fig)
+        self.wave, self.spec = self.fig.subplots(
+            2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.6], "hspace": 0.08}
+        )
+        for level in (-1.0, 1.0):
+            self.wave.axhline(level, color="#c0392b", linewidth=0.6, linestyle=":")
+        self.wave.set_ylim(-1.05, 1.05)
+        self.wave.set_yticks([-1, 0, 1])
+        self.wave.set_ylabel("level", fontsize=8)
+        self.image = self.spec.imshow(
+            np.zeros((2, 2)), origin="lower", aspect="auto", cmap="magma", interpolation="nearest"
+        )
+        self.spec.set_ylabel("kHz", fontsize=8)
+        self.spec.set_xlabel("seconds", fontsize=8)
+        for ax in (self.wave, self.spec):
+            ax.tick_params(labelsize=7)
+        self.fig.subplots_adjust(left=0.07, right=0.99, top=0.97, bottom=0.16)
+        self.fill: Any = None
+
+    def paint(self, mono: npt.NDArray[np.float64], rate: int) -> bytes:
+        seconds = mono.size / rate if rate else 0.0
+        if self.fill is not None:
+            self.fill.remove()
+        t, low, high = _envelope(mono, PICTURE_PX[0] * 2)
+        self.fill = self.wave.fill_between(t / rate, low, high, color="#2b5d8a", linewidth=0)
+        db = _spectrogram(mono)
+        top = float(db.max())
+        self.image.set_data(db)
+        self.image.set_clim(top - SPECTRUM_RANGE_DB, top)
+        self.image.set_extent((0.0, max(seconds, 1e-3), 0.0, rate / 2000.0))
+        self.spec.set_ylim(0.0, rate / 2000.0)
+        self.spec.set_xlim(0.0, max(seconds, 1e-3))
+        buf = io.BytesIO()
+        self.fig.savefig(buf, format="jpeg", pil_kwargs={"quality": JPEG_QUALITY, "optimize": True})
+        return buf.getvalue()
+
+
+@functools.cache
+def _painter() -> _Painter:
+    return _Painter()
+
+
+def picture(samples: npt.NDArray[np.float64], rate: int) -> bytes:
+    """Waveform (top, dotted lines at full scale) and spectrogram (bottom) as JPEG bytes."""
     mono = samples.mean(axis=1) if samples.ndim == 2 else samples
-    seconds = mono.size / rate if rate else 0.0
-    width, height = PICTURE_PX
-    fig = Figure(figsize=(width / 100, height / 100), dpi=100)
-    FigureCanvasAgg(fig)
-    wave_ax, spec_ax = fig.subplots(
-        2, 1, sharex=True, gridspec_kw={"height_ratios": [1, 1.6], "hspace": 0.08}
-    )
-    t, low, high = _envelope(mono, width * 2)
-    wave_ax.fill_between(t / rate, low, high, color="#2b5d8a", linewidth=0)
-    for level in (-1.0, 1.0):
-        wave_ax.axhline(level, color="#c0392b", linewidth=0.6, linestyle=":")
-    wave_ax.set_ylim(-1.05, 1.05)
-    wave_ax.set_yticks([-1, 0, 1])
-    wave_ax.set_ylabel("level", fontsize=8)
-    db = _spectrogram(mono)
-    top = float(db.max())
-    spec_ax.imshow(
-        db,
-        origin="lower",
-        aspect="auto",
-        cmap="magma",
-        vmin=top - SPECTRUM_RANGE_DB,
-        vmax=top,
-        extent=(0.0, seconds, 0.0, rate / 2000.0),
-        interpolation="nearest",
-    )
-    spec_ax.set_ylabel("kHz", fontsize=8)
-    spec_ax.set_xlabel("seconds", fontsize=8)
-    spec_ax.set_xlim(0.0, max(seconds, 1e-3))
-    for ax in (wave_ax, spec_ax):
-        ax.tick_params(labelsize=7)
-    fig.subplots_adjust(left=0.07, right=0.99, top=0.97, bottom=0.16)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="jpeg", pil_kwargs={"quality": JPEG_QUALITY, "optimize": True})
-    return buf.getvalue()
+    return _painter().paint(mono, rate)
 
 
 def picture_uri(path: Path, duration_s: float | None) -> tuple[str | None, str]:
