@@ -18,6 +18,7 @@ from remediate import columns as C
 from remediate import safetext
 from remediate.contract import coerce
 from remediate.errors import AuditFileError
+from remediate.files import NotRegularFile, TooLarge, read_regular
 
 #: ``audit_time`` at or above this is taken as epoch milliseconds, below as seconds
 #: (the documented range 0..2147483647 fits seconds; reference §3).
@@ -26,6 +27,14 @@ MILLIS_THRESHOLD = 100_000_000_000
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 _STR_FIELDS = (C.AUDIO_NAME, C.TEXT_NAME, C.ERROR_CODE, C.ERROR_MESSAGE)
+
+
+#: An audit result is at most this large (the API's own response cap): a bigger file is
+#: not an audit result, and reading it whole could exhaust memory.
+AUDIT_MAX_BYTES = 16 * 1024 * 1024
+#: Errors in one audit result: one per file of a corpus of at most a few thousand pairs;
+#: a million entries (a 2.9 MB file of ``{}``) would cost gigabytes as rows.
+AUDIT_MAX_ENTRIES = 100_000
 
 
 def audit_time(raw: Any) -> pd.Timestamp | None:
@@ -131,6 +140,11 @@ def parse_audit_result(
         errors = []
     if not isinstance(errors, list):
         raise AuditFileError(f"{source}: system_audit_result.errors must be a list")
+    if len(errors) > AUDIT_MAX_ENTRIES:
+        raise AuditFileError(
+            f"{source}: {len(errors)} audit errors, more than the {AUDIT_MAX_ENTRIES} one "
+            "voice-training job can have"
+        )
     for i, err in enumerate(errors):
         where = f"system_audit_result.errors[{i}]"
         if not isinstance(err, dict):
@@ -186,11 +200,13 @@ def read_audit_file(path: Path, *, job_id: str | None = None) -> tuple[bytes, pd
     Raises AuditFileError when the file cannot be read or parsed.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular(path, AUDIT_MAX_BYTES)
     except FileNotFoundError:
         raise AuditFileError(f"audit file not found: {path}", path=path) from None
     except IsADirectoryError:
         raise AuditFileError(f"audit file is a directory: {path}", path=path) from None
+    except (NotRegularFile, TooLarge) as exc:
+        raise AuditFileError(f"cannot read audit file {path}: {exc}", path=path) from None
     except OSError as exc:
         raise AuditFileError(f"cannot read audit file {path}: {exc.strerror}", path=path) from None
     return data, parse_audit_result(data, source=str(path), job_id=job_id)

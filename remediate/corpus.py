@@ -37,12 +37,17 @@ class CorpusListing:
     #: Files whose names are not valid UTF-8, shown with ``\xNN`` escapes. They cannot be
     #: paired, stored in the report or zipped for upload: the user must rename them.
     bad_names: tuple[str, ...] = ()
+    #: Symbolic links whose target resolves outside the corpus root: never read, never
+    #: paired, never copied (a ``text_1.txt -> /etc/passwd`` must not reach the report).
+    links_outside: tuple[str, ...] = ()
 
 
-def _walk(root: Path, bad: list[str]) -> list[tuple[str, os.stat_result]]:
+def _walk(root: Path, bad: list[str], outside: list[str]) -> list[tuple[str, os.stat_result]]:
     """Relative posix paths and stats of every visible file under root, sorted; names that
-    are not valid UTF-8 go to ``bad`` (escaped for display) instead."""
+    are not valid UTF-8 go to ``bad`` (escaped for display) instead, and links that resolve
+    outside the root to ``outside``."""
     found: list[tuple[str, os.stat_result]] = []
+    real_root = os.path.realpath(root)
 
     def onerror(exc: OSError) -> None:
         raise CorpusError(f"cannot read corpus folder {exc.filename}: {exc.strerror}")
@@ -56,11 +61,15 @@ def _walk(root: Path, bad: list[str]) -> list[tuple[str, os.stat_result]]:
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
+            full = os.path.join(dirpath, name)
             try:
-                st = os.stat(os.path.join(dirpath, name))
+                st = os.stat(full)
             except OSError:
                 continue  # dangling link: nothing to pair
             rel = prefix + name
+            if os.path.islink(full) and not _inside(os.path.realpath(full), real_root):
+                outside.append(rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+                continue
             try:
                 rel.encode("utf-8")
             except UnicodeEncodeError:  # surrogate-escaped bytes from a non-UTF-8 name
@@ -90,7 +99,8 @@ def discover(root: Path) -> CorpusListing:
     text: dict[str, list[tuple[str, os.stat_result]]] = defaultdict(list)
     other: list[str] = []
     bad: list[str] = []
-    for rel, st in _walk(root, bad):
+    outside: list[str] = []
+    for rel, st in _walk(root, bad, outside):
         base = rel.rsplit("/", 1)[-1]
         _, ext = split_ext(base)
         if ext in AUDIO_EXTENSIONS:
@@ -103,7 +113,16 @@ def discover(root: Path) -> CorpusListing:
     rows: list[dict[str, Any]] = []
     for key in sorted(set(audio) | set(text), key=natural_key):
         rows.extend(_pair_up(key, audio.get(key, []), text.get(key, [])))
-    return CorpusListing(pairs=_frame(rows), other_files=tuple(other), bad_names=tuple(bad))
+    return CorpusListing(
+        pairs=_frame(rows),
+        other_files=tuple(other),
+        bad_names=tuple(bad),
+        links_outside=tuple(outside),
+    )
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _folder(rel: str) -> str:

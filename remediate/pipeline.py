@@ -124,6 +124,7 @@ def analyse(
             profile,
             listing.other_files,
             listing.bad_names,
+            links_outside=listing.links_outside,
             skip=config.skip_checks,
             only=config.only_checks,
         )

@@ -25,8 +25,9 @@ from remediate import columns as C
 from remediate._version import __version__
 from remediate.audio.probe import PROBE_VERSION, AudioFacts, ProbeSettings, probe, samples_sha256
 from remediate.contract import coerce
+from remediate.files import TooLarge, read_regular
 from remediate.progress import ProgressCallback
-from remediate.texts import TextFacts, decode_text
+from remediate.texts import TEXT_MAX_BYTES, TextFacts, decode_text
 from remediate.workers import worker_pool
 
 #: Below this many files to measure, a process pool costs more than it saves.
@@ -69,7 +70,10 @@ def _measure_audio(path: str, settings: ProbeSettings) -> dict[str, Any]:
 
 def _measure_text(path: str) -> dict[str, Any]:
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(Path(path), TEXT_MAX_BYTES)
+    except TooLarge as exc:
+        error = f"{exc.size} bytes, over the {TEXT_MAX_BYTES // 1024} KiB a transcript may have"
+        return TextFacts(text_error=f"not decoded: {error}").as_dict()
     except OSError as exc:
         return TextFacts(text_error=f"cannot read: {exc.strerror or exc}").as_dict()
     return decode_text(data).as_dict()

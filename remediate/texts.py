@@ -36,6 +36,11 @@ _ALLOWED = frozenset(
 )
 
 
+#: A transcript is one sentence; a file over this size is not one (a log, a book, a link to
+#: /dev/zero), so it is reported (text-too-large) and never decoded.
+TEXT_MAX_BYTES = 64 * 1024
+
+
 @dataclass(frozen=True)
 class TextFacts:
     """What decoding one transcript tells. Field names match ``columns``."""

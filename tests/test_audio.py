@@ -249,20 +249,34 @@ def test_bandwidth_of_22k_source(tmp_path: Path) -> None:
 def test_samples_hash_ignores_the_container(tmp_path: Path) -> None:
     x = sine(1.0, 0.4)
     wav_path = write(tmp_path / "a.wav", x)
-    flac_path = write(tmp_path / "b.flac", x, format="FLAC").rename(tmp_path / "b.wav")
-    other_path = write(tmp_path / "c.wav", sine(1.0, 0.41))
-    wav, flac, other = probe(wav_path), probe(flac_path), probe(other_path)
+    wide_path = write(tmp_path / "b.wav", x, subtype="PCM_24")  # the same samples, re-encoded
+    flac_path = write(tmp_path / "c.flac", x, format="FLAC").rename(tmp_path / "c.wav")
+    other_path = write(tmp_path / "d.wav", sine(1.0, 0.41))
+    wav, wide, other = probe(wav_path), probe(wide_path), probe(other_path)
 
-    assert flac.container == "flac"
-    assert wav.audio_sha256 != flac.audio_sha256  # the bytes differ
+    assert wav.audio_sha256 != wide.audio_sha256  # the bytes differ
     # The cheap fingerprint already agrees; the exact hash (computed where fingerprints
-    # collide) confirms it.
-    assert wav.samples_fingerprint == flac.samples_fingerprint
+    # collide) confirms it, whatever the container.
+    assert wav.samples_fingerprint == wide.samples_fingerprint
     assert other.samples_fingerprint != wav.samples_fingerprint
-    assert samples_sha256(wav_path) == samples_sha256(flac_path)
+    assert samples_sha256(wav_path) == samples_sha256(wide_path) == samples_sha256(flac_path)
     assert samples_sha256(other_path) != samples_sha256(wav_path)
     exact = hashlib.sha256(b"48000:1:" + x.astype("<i2").tobytes()).hexdigest()
     assert samples_sha256(wav_path) == exact
+
+
+def test_other_containers_are_named_not_decoded(tmp_path: Path) -> None:
+    # FLAC/MP3/OGG under a .wav name are an error (audio-container) whatever they hold:
+    # decoding them costs time and memory (a 6-hour FLAC) and lets libmpg123 write to stderr.
+    x = sine(1.0, 0.4)
+    flac = probe(write(tmp_path / "c.flac", x, format="FLAC").rename(tmp_path / "c.wav"))
+    assert flac.container == "flac" and flac.audio_sha256
+    assert (flac.samplerate, flac.frames, flac.samples_fingerprint, flac.audio_error) == (
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def test_samples_hash_includes_rate_and_channels(tmp_path: Path) -> None:
@@ -348,28 +362,33 @@ def test_real_foreign_files_renamed_wav(
     facts = probe(_renamed(tmp_path, fmt, subtype))
 
     assert facts.container == container
-    assert facts.format == fmt  # libsndfile still decodes them
+    # Named, never decoded: the container alone makes it an error (audio-container).
+    assert (facts.format, facts.frames, facts.audio_error) == (None, None, None)
     assert facts.declared_data_bytes is None  # no RIFF chunk walk for foreign containers
 
 
 @pytest.mark.parametrize(
-    ("data", "container"),
+    ("data", "container", "error"),
     [
-        (b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(600), "mp3"),
-        (bytes([0xFF, 0xF1, 0x50, 0x80, 0x02, 0x1F, 0xFC]) * 100, "aac"),
-        (bytes(range(256)) * 20, "unknown"),
+        (b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(600), "mp3", None),
+        (bytes([0xFF, 0xF1, 0x50, 0x80, 0x02, 0x1F, 0xFC]) * 100, "aac", None),
+        (bytes(range(256)) * 20, "unknown", "unknown format: not decoded"),
+        (b"RIFF\x10\x00\x00\x00WAVEjunk" + bytes(range(256)) * 20, "wav", "cannot decode"),
     ],
 )
 def test_undecodable_foreign_bytes_give_an_error_not_an_exception(
-    tmp_path: Path, data: bytes, container: str
+    tmp_path: Path, data: bytes, container: str, error: str | None
 ) -> None:
     path = tmp_path / "bad.wav"
     path.write_bytes(data)
     facts = probe(path)
 
     assert facts.container == container
-    assert facts.audio_error is not None and facts.audio_error.startswith("cannot decode")
-    assert str(tmp_path) not in facts.audio_error  # the reason, not the path
+    if error is None:  # a known foreign format: named by its container, never decoded
+        assert facts.audio_error is None
+    else:
+        assert facts.audio_error is not None and facts.audio_error.startswith(error)
+        assert str(tmp_path) not in facts.audio_error  # the reason, not the path
     assert facts.audio_sha256 is not None  # the bytes were still hashed
 
 

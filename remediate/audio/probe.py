@@ -40,6 +40,7 @@ from remediate.audio.stream import (
     ProbeSettings,
     frame_activity,
 )
+from remediate.files import TooLarge, read_regular
 
 __all__ = [
     "FULL_SCALE",
@@ -62,8 +63,17 @@ __all__ = [
 
 #: Bumped whenever the probe measures differently or returns other fields: part of the scan
 #: cache key, so a cache written by an older probe is never read as if it were current.
-PROBE_VERSION = 3
-BLOCK_FRAMES = 1 << 16
+PROBE_VERSION = 4
+#: Samples (frames × channels) per decoded block, so memory per block is flat in channels.
+BLOCK_SAMPLES = 1 << 16
+#: Frames per block of a mono file.
+BLOCK_FRAMES = BLOCK_SAMPLES
+#: Containers whose samples are measured; anything else only gets its container named.
+DECODED_CONTAINERS = frozenset({"wav", "rf64"})
+#: Below this rate no speech fits and the clip is an error (audio-samplerate-low) anyway;
+#: the signal statistics are skipped, because their 20 ms frames would shrink to single
+#: samples (a 765 KB FLAC at 1 Hz made the probe hold 6.5 GB of per-sample floats).
+MIN_MEASURED_RATE = 1000
 
 
 @dataclass(frozen=True)
@@ -142,9 +152,11 @@ def _read_int16(snd: sf.SoundFile, floating: bool) -> npt.NDArray[np.int16]:
     """The next block as int16 of shape (frames, channels); floats are scaled by 32768 (as
     libsndfile scales PCM) and clipped, so -1.0 is full scale and overs count as clipping."""
     if not floating:
-        block: npt.NDArray[np.int16] = snd.read(BLOCK_FRAMES, dtype="int16", always_2d=True)
+        block: npt.NDArray[np.int16] = snd.read(
+            _block_frames(snd.channels), dtype="int16", always_2d=True
+        )
         return block
-    data = snd.read(BLOCK_FRAMES, dtype="float32", always_2d=True)
+    data = snd.read(_block_frames(snd.channels), dtype="float32", always_2d=True)
     quantised: npt.NDArray[np.int16] = np.clip(np.rint(data * FULL_SCALE), -32768, 32767).astype(
         np.int16
     )
@@ -175,8 +187,9 @@ IN_MEMORY_MAX_BYTES = 8 << 20
 
 
 def _pcm16_blocks(view: npt.NDArray[np.int16]) -> Iterator[npt.NDArray[np.int16]]:
-    for start in range(0, view.shape[0], BLOCK_FRAMES):
-        yield view[start : start + BLOCK_FRAMES]
+    step = _block_frames(view.shape[1])
+    for start in range(0, view.shape[0], step):
+        yield view[start : start + step]
 
 
 def _sf_blocks(snd: sf.SoundFile) -> Iterator[npt.NDArray[np.int16]]:
@@ -188,14 +201,24 @@ def _sf_blocks(snd: sf.SoundFile) -> Iterator[npt.NDArray[np.int16]]:
         yield block
 
 
-def _read_head(path: Path, size: int) -> tuple[bytes, bytes | None, str]:
-    """(first 64 bytes, whole file or None when too large to hold, file sha256)."""
-    if size <= IN_MEMORY_MAX_BYTES:
-        data = path.read_bytes()
-        return data[:64], data, hashlib.sha256(data).hexdigest()
-    with path.open("rb") as fh:
-        head = fh.read(64)
-    return head, None, sha256_file(path)
+def _read_head(path: Path) -> tuple[bytes, bytes | None, str, int]:
+    """(first 64 bytes, whole file or None when too large to hold, file sha256, size).
+
+    Only regular files are read (NotRegularFile otherwise: a FIFO would block forever).
+    """
+    try:
+        data = read_regular(path, IN_MEMORY_MAX_BYTES)
+    except TooLarge as big:
+        with path.open("rb") as fh:  # a regular file: read_regular checked it
+            head = fh.read(64)
+        return head, None, sha256_file(path), big.size
+    return data[:64], data, hashlib.sha256(data).hexdigest(), len(data)
+
+
+def _block_frames(channels: int) -> int:
+    """Frames per block so that one block holds about BLOCK_SAMPLES samples, whatever the
+    channel count (a 1024-channel header must not make a 67 M-sample block)."""
+    return max(1, BLOCK_SAMPLES // max(1, channels))
 
 
 def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
@@ -207,14 +230,19 @@ def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
     settings = settings or ProbeSettings()
     facts: dict[str, Any] = {}
     try:
-        size = path.stat().st_size
-        head, data, facts["audio_sha256"] = _read_head(path, size)
+        head, data, facts["audio_sha256"], size = _read_head(path)
     except OSError as exc:
         return AudioFacts(audio_error=f"cannot open: {exc.strerror or exc}")
     container = sniff_container(head)
     facts["container"] = container
     if container == "empty":
         return AudioFacts(**facts, audio_error="file is empty (0 bytes)")
+    if container not in DECODED_CONTAINERS:
+        # Another format under an audio name is an error whatever it holds (audio-container):
+        # decoding it would only cost time and memory (a 6-hour FLAC) and let decoders such
+        # as libmpg123 write to stderr.
+        unknown = "unknown format: not decoded" if container == "unknown" else None
+        return AudioFacts(**facts, audio_error=unknown)
     layout = None
     if container in ("wav", "rf64"):
         layout = memory_layout(data) if data is not None else file_layout(path, size)
@@ -224,6 +252,8 @@ def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
     view = pcm16_view(data, layout) if data is not None else None
     if view is not None and layout is not None and layout.rate and layout.channels:
         facts.update(_measure(view.shape[0], layout.rate, layout.channels, "WAV", "PCM_16"))
+        if layout.rate < MIN_MEASURED_RATE:
+            return AudioFacts(**facts)
         acc = Accumulator(layout.rate, layout.channels, settings)
         for block in _pcm16_blocks(view):
             acc.add(block)
@@ -233,6 +263,8 @@ def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
         with sf.SoundFile(_native(path)) as snd:
             rate, channels, frames = int(snd.samplerate), int(snd.channels), int(snd.frames)
             facts.update(_measure(frames, rate, channels, str(snd.format), str(snd.subtype)))
+            if rate < MIN_MEASURED_RATE:
+                return AudioFacts(**facts)
             acc = Accumulator(rate, channels, settings)
             read = 0
             for block in _sf_blocks(snd):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from remediate import columns as C
 from remediate.checks.registry import (
@@ -17,8 +18,12 @@ from remediate.checks.registry import (
     num,
     text,
 )
+from remediate.names import AUDIO_EXTENSIONS, TEXT_EXTENSIONS, pair_key, split_ext
 from remediate.profiles import Profile
 from remediate.texts import clean_text
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Found = Iterator[tuple[str | None, Hit]]
 
@@ -129,3 +134,37 @@ def corpus_bad_names(c: Check, facts: CorpusFacts, p: Profile) -> Found:
                 threshold=0.0,
             ),
         )
+
+
+@corpus_check(
+    "corpus-link-outside",
+    category=PACKAGE,
+    severity=ERROR,
+    fixable=False,
+    description="a symbolic link that leads outside the corpus: never read nor copied "
+    "(on its pair, or job-level)",
+)
+def corpus_link_outside(c: Check, facts: CorpusFacts, p: Profile) -> Found:
+    for name in facts.links_outside:
+        message = f"{name} is a link to a file outside the corpus: not read"
+        pids = _pairs_of(facts.pairs, name)
+        for pid in pids or [None]:
+            yield pid, Hit(message, value=1.0, threshold=0.0)
+
+
+def _folder(name: str) -> str:
+    return name.rsplit("/", 1)[0] if "/" in name else ""
+
+
+def _pairs_of(pairs: pd.DataFrame, name: str) -> list[str | None]:
+    """The pairs a file of this name would have joined (same key, same folder)."""
+    base = name.rsplit("/", 1)[-1]
+    if split_ext(base)[1] not in AUDIO_EXTENSIONS | TEXT_EXTENSIONS:
+        return []
+    key, folder = pair_key(base), _folder(name)
+    found: list[str | None] = []
+    for r in C.records(pairs[pairs[C.PAIR_KEY] == key]):
+        names = [n for n in (text(r[C.AUDIO_NAME]), text(r[C.TEXT_NAME])) if n]
+        if any(_folder(n) == folder for n in names):
+            found.append(str(r[C.PAIR_ID]))
+    return found

@@ -26,11 +26,13 @@ WAV_CONTAINERS = ("wav",)
     category=FORMAT,
     severity=ERROR,
     fixable=False,
-    description="the audio file has 0 bytes",
+    description="the audio file has 0 bytes, or its header declares no samples",
 )
 def audio_empty(c: Check, r: Row, p: Profile) -> Hit | None:
     if text(r[C.CONTAINER]) == "empty":
         return Hit("audio file is empty (0 bytes)", value=0.0)
+    if num(r[C.FRAMES]) == 0:
+        return Hit("audio file holds no samples (a header with 0 frames)", value=0.0)
     return None
 
 

@@ -102,6 +102,7 @@ class CorpusFacts:
     pairs: pd.DataFrame
     other_files: tuple[str, ...] = ()
     bad_names: tuple[str, ...] = ()
+    links_outside: tuple[str, ...] = ()
 
 
 PairFn = Callable[["Check", Row, Profile], "Hit | None"]
@@ -264,6 +265,7 @@ def run_checks(
     other_files: tuple[str, ...] = (),
     bad_names: tuple[str, ...] = (),
     *,
+    links_outside: tuple[str, ...] = (),
     skip: Iterable[str] = (),
     only: Iterable[str] = (),
 ) -> pd.DataFrame:
@@ -282,7 +284,7 @@ def run_checks(
             hit = fn(c, r, profile)
             if hit is not None:
                 found.append(finding_row(c, r[C.PAIR_ID], hit, profile))
-    facts = CorpusFacts(rows, pairs, other_files, bad_names)
+    facts = CorpusFacts(rows, pairs, other_files, bad_names, links_outside)
     for c in chosen:
         if c.corpus_fn is not None:
             found.extend(

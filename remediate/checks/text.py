@@ -21,10 +21,11 @@ from remediate.checks.registry import (
     check,
     corpus_check,
     is_na,
+    num,
     text,
 )
 from remediate.profiles import Profile
-from remediate.texts import clean_text, control_chars, dominant_script
+from remediate.texts import TEXT_MAX_BYTES, clean_text, control_chars, dominant_script
 
 
 def readable(r: Row) -> bool:
@@ -53,8 +54,28 @@ def _bom(r: Row) -> bool:
 )
 def text_unreadable(c: Check, r: Row, p: Profile) -> Hit | None:
     error = text(r[C.TEXT_ERROR])
-    if text(r[C.TEXT_NAME]) is not None and error:
+    if text(r[C.TEXT_NAME]) is not None and error and not _too_large(r):
         return Hit(error)
+    return None
+
+
+def _too_large(r: Row) -> bool:
+    size = num(r[C.TEXT_BYTES])
+    return size is not None and size > TEXT_MAX_BYTES
+
+
+@check(
+    "text-too-large",
+    category=TEXT,
+    severity=ERROR,
+    fixable=False,
+    description=f"the text file is over {TEXT_MAX_BYTES // 1024} KiB: not a transcript, "
+    "not decoded",
+)
+def text_too_large(c: Check, r: Row, p: Profile) -> Hit | None:
+    if text(r[C.TEXT_NAME]) is not None and _too_large(r):
+        size = float(num(r[C.TEXT_BYTES]) or 0)
+        return Hit(f"{int(size)} bytes: not decoded", value=size, threshold=float(TEXT_MAX_BYTES))
     return None
 
 
