@@ -44,6 +44,8 @@ EXIT_INTERRUPTED = 130
 EXIT_NOTHING_TO_DO = 12
 EXIT_NEEDS_PEOPLE = 13
 EXIT_JOBS_FAILED = 14
+#: An unexpected internal error (a bug): sysexits.h EX_SOFTWARE; the log has the traceback.
+EXIT_INTERNAL = 70
 
 
 class RemediateError(Exception):
@@ -171,5 +173,6 @@ EXIT_CODES: dict[int, str] = {
     EXIT_NEEDS_PEOPLE: "batch: some jobs need people (pairs to drop or re-record, unmatched entries)",
     EXIT_JOBS_FAILED: "batch: some jobs failed (errors in batch-summary.json)",
     LockedError.exit_code: "batch: another batch holds the output root's lock",
+    EXIT_INTERNAL: "internal error (a bug): one Error line, the traceback in a log file",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C); no half-written output is left",
 }

@@ -116,7 +116,9 @@ class _Cache:
                 for key, value in self.conn.execute(
                     f"SELECT key, value FROM facts WHERE key IN ({marks})", chunk
                 ):
-                    found[key] = json.loads(value)
+                    facts = _unseal(value)
+                    if facts is not None:  # a damaged entry is a miss: measured and rewritten
+                        found[key] = facts
         except sqlite3.Error:
             return {}
         return found
@@ -126,7 +128,7 @@ class _Cache:
             return
         try:
             self.conn.execute(
-                "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)", (key, json.dumps(value))
+                "INSERT OR REPLACE INTO facts (key, value) VALUES (?, ?)", (key, _seal(value))
             )
         except sqlite3.Error:
             pass
@@ -142,6 +144,27 @@ class _Cache:
         if self.conn is not None:
             self.commit()
             self.conn.close()
+
+
+def _seal(facts: dict[str, Any]) -> str:
+    """A cache value: the JSON facts behind their own SHA-256 (first 16 hex digits), so a
+    flipped byte anywhere in a stored value is noticed instead of read as a measurement."""
+    text = json.dumps(facts)
+    return f"{hashlib.sha256(text.encode()).hexdigest()[:16]} {text}"
+
+
+def _unseal(value: Any) -> dict[str, Any] | None:
+    """The facts of a sealed cache value, or None when it is damaged or of another format."""
+    if not isinstance(value, str):
+        return None
+    digest, _, text = value.partition(" ")
+    if hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:16] != digest:
+        return None
+    try:
+        facts = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return facts if isinstance(facts, dict) else None
 
 
 def _cache_key(kind: str, path: str, size: int, mtime_ns: int, settings: str) -> str:

@@ -212,3 +212,28 @@ def test_duplicate_hashes_on_the_pool_equal_serial(
     parallel, _ = run(root, jobs=2)
     pd.testing.assert_frame_equal(serial, parallel)
     assert serial[C.SAMPLES_SHA256].nunique() == 1
+
+
+@pytest.mark.parametrize("flip", ["first", "middle", "last"])
+def test_a_flipped_byte_in_a_cached_value_is_a_miss_and_is_rewritten(
+    corpus: Path, tmp_path: Path, flip: str
+) -> None:
+    import sqlite3
+
+    cache = tmp_path / "cache"
+    first, _ = run(corpus, jobs=1, cache_dir=cache)
+    db = sqlite3.connect(cache / "scan-cache.sqlite3")
+    rows = db.execute("SELECT key, value FROM facts").fetchall()
+    for key, value in rows:  # one byte changed in every stored value
+        i = {"first": 0, "middle": len(value) // 2, "last": len(value) - 2}[flip]
+        damaged = value[:i] + chr(ord(value[i]) ^ 0x01) + value[i + 1 :]
+        db.execute("UPDATE facts SET value = ? WHERE key = ?", (damaged, key))
+    db.commit()
+
+    second, stats = run(corpus, jobs=1, cache_dir=cache)  # no exception, nothing read wrong
+    assert (stats.cached, stats.measured) == (0, stats.files)
+    pd.testing.assert_frame_equal(first, second)
+    third, stats = run(corpus, jobs=1, cache_dir=cache)  # rewritten: warm again
+    assert (stats.cached, stats.measured) == (stats.files, 0)
+    pd.testing.assert_frame_equal(first, third)
+    db.close()

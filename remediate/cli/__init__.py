@@ -30,7 +30,7 @@ import click
 
 from remediate._version import __version__
 from remediate.cli import api, assess, batch, fix, info, report, run
-from remediate.errors import EXIT_CODES
+from remediate.errors import EXIT_CODES, EXIT_INTERRUPTED
 
 EXIT_CODE_HELP = "\n".join(f"  {code:>3}  {text}" for code, text in sorted(EXIT_CODES.items()))
 
@@ -51,7 +51,27 @@ COMMANDS: list[click.Command] = [
 ]
 
 
+class _Group(click.Group):
+    """Every command runs with numpy's RuntimeWarnings kept off stderr, and an unexpected
+    exception becomes one ``Error:`` line with exit 70 and a log of the traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from remediate.cli.crash import internal_error, quiet_runtime_warnings
+
+        try:
+            with quiet_runtime_warnings():
+                return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("Interrupted; no half-written output was left.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except Exception as exc:  # noqa: BLE001 - the boundary of the program
+            raise internal_error(exc) from None
+
+
 @click.group(
+    cls=_Group,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     # \b keeps click from rewrapping the table into one paragraph.
     epilog=f"Exit codes:\n\n\b\n{EXIT_CODE_HELP}",
