@@ -296,6 +296,7 @@ def run(
         audit = parse_audit_result(
             audit_bytes, source=audit_source or "audit result", job_id=config.job_id
         )
+    resolve_profile(config)  # a bad profile or --set stops here, before --out is touched
     with publish.output_folder(config.out, "remediate run"):
         result = analyse(config, audit, progress=progress, platform_assess=platform_assess)
         return write(result, audit_bytes, audit_source, progress, extra=extra)
@@ -304,6 +305,7 @@ def run(
 def scan(config: Config, *, progress: ProgressCallback | None = None) -> RunResult:
     """The corpus stages alone (no audit): findings, report, manifest, summary in ``out``."""
     _check_paths(config)
+    resolve_profile(config)  # a bad profile or --set stops here, before --out is touched
     with publish.output_folder(config.out, "remediate scan"):
         result = analyse(config, empty_audit_frame(), progress=progress)
         return write(result, None, None, progress)

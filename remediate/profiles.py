@@ -216,7 +216,8 @@ def profile_text(name: str) -> str:
 def load_profile(name: str, overrides: tuple[str, ...] | list[str] = ()) -> Profile:
     """Load a bundled edition profile and apply ``section.key=value`` overrides.
 
-    Raises ConfigError for an unknown edition, an unknown key or a value of the wrong type.
+    Raises ConfigError for an unknown edition, an unknown key, a value of the wrong type, or
+    one outside what the key allows (:mod:`remediate.profile_rules`).
     """
     data = tomllib.loads(profile_text(name))
     for item in overrides:
@@ -235,4 +236,7 @@ def load_profile(name: str, overrides: tuple[str, ...] | list[str] = ()) -> Prof
             raise ConfigError(f"override '{item}': no setting '{key.strip()}' in the profile")
         node[leaf] = raw.strip()
     profile: Profile = _build(Profile, data, name)
+    from remediate.profile_rules import validate
+
+    validate(profile)
     return dataclasses.replace(profile, overrides=tuple(overrides))
