@@ -267,6 +267,10 @@ FILTER = """(() => {
 })()"""
 
 
+PRINTED = """[...document.querySelectorAll('main > section')]
+  .filter(s => getComputedStyle(s).display !== 'none').map(s => s.id)"""
+
+
 def _pixel_spread(png: Path) -> float:
     from PIL import Image
 
@@ -286,6 +290,11 @@ def test_report_in_headless_chromium(demo: Path, tmp_path: Path) -> None:
         filtered = browser.evaluate(FILTER)
         top = browser.screenshot(shots / "report-top.png")
         browser.screenshot(shots / "report-full.png", full_page=True)
+        browser.call("Emulation.setEmulatedMedia", {"media": "print"})
+        printed = browser.evaluate(PRINTED)
+        browser.evaluate("document.body.classList.add('print-rerecord')")
+        printed_list = browser.evaluate(PRINTED)
+        browser.screenshot(shots / "rerecord-print.png", full_page=True)
         errors = list(browser.errors)
     finally:
         browser.close()
@@ -304,6 +313,8 @@ def test_report_in_headless_chromium(demo: Path, tmp_path: Path) -> None:
     assert filtered["first"] == "audio_7.wav"  # the 16 kHz clip sorts first
     assert filtered["count"] == f"{len(LABELS)} of {len(LABELS)} pairs shown"
     assert _pixel_spread(top) > 20  # not a blank page
+    assert "rerecord" in printed and "pairs" in printed  # the whole report prints...
+    assert printed_list == ["rerecord"]  # ...and "Print this list" prints the list alone
 
 
 @pytest.mark.browser
