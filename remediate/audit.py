@@ -179,6 +179,24 @@ def parse_audit_result(
     return _frame(rows, job_id)
 
 
+def with_oplog(
+    audit: pd.DataFrame, oplog: bytes | None, *, source: str, job_id: str | None = None
+) -> pd.DataFrame:
+    """The audit frame plus one job-level row per reason of the operation log's latest
+    rejection (:mod:`remediate.oplog`), numbered after the audit's own entries."""
+    if oplog is None:
+        return audit
+    from remediate.oplog import oplog_rows, parse_oplog
+
+    rows = oplog_rows(parse_oplog(oplog, source))
+    if not rows:
+        return audit
+    extra = _frame(rows, job_id)
+    extra[C.ENTRY_ID] = extra[C.ENTRY_ID] + len(audit)
+    both = pd.concat([audit, extra], ignore_index=True) if len(audit) else extra
+    return coerce(both[C.AUDIT_COLUMNS], C.AUDIT_DTYPES)
+
+
 def _frame(rows: list[dict[str, Any]], job_id: str | None) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=[c for c in C.AUDIT_COLUMNS if c not in (C.ENTRY_ID, C.JOB_ID)])
     df.insert(0, C.ENTRY_ID, pd.Series(range(len(df)), dtype="int64", index=df.index))

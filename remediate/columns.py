@@ -58,6 +58,10 @@ ATTACHMENT_NAME: Final = "attachment_name"
 
 SOURCE_SYSTEM: Final = "system"
 SOURCE_ADMIN: Final = "admin"
+#: the latest AUDIT_NOT_PASS of the operation log: external_info.algorithm_failure_reason
+SOURCE_OPLOG_ALGORITHM: Final = "oplog-algorithm"
+#: ... and external_info.admin_audit_failure_reason
+SOURCE_OPLOG_ADMIN: Final = "oplog-admin"
 
 AUDIT_DTYPES: Final[dict[str, str]] = {
     ENTRY_ID: INT_NOT_NULL,

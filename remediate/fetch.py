@@ -4,13 +4,19 @@
 
     audit-result.json      the ShowJobAuditResult body exactly as received
     job.json               the ShowVoiceTrainingJob body exactly as received
+    op-logs.json           the ListJobOperationLog body as received (byte for byte when it
+                           fits one page of 100 operations; pages joined otherwise)
+    tenant-duration-cfg.json  the ShowTenantDurationCfg body exactly as received
     audit_errors.parquet   the parsed audit errors (same schema as ``remediate run``)
     fetch.json             provenance: endpoint, job id, time, HTTP status, request ids
     attachments/NAME       the manual reviewer's attachment, when there is one
 
 ``run_job`` (``remediate run --job-id``) fetches the same, runs the main job on the
-corpus with the fetched bytes, and then adds job.json, fetch.json and the attachment to
-the run folder. No credential is ever written: the client holds them, not this module.
+corpus with the fetched bytes (the operation log's latest rejection reasons become
+job-level audit entries), and then adds job.json, fetch.json and the attachment to the run
+folder. The operation log and the tenant's duration bounds only add context: when either
+cannot be read, a warning says so and the rest goes on. No credential is ever written: the
+client holds them, not this module.
 """
 
 from __future__ import annotations
@@ -27,12 +33,18 @@ import pandas as pd
 from remediate import contract as K
 from remediate import publish
 from remediate._version import __version__
-from remediate.audit import MILLIS_THRESHOLD, parse_audit_result
+from remediate.audit import MILLIS_THRESHOLD, parse_audit_result, with_oplog
 from remediate.config import Config
 from remediate.errors import ApiError, ApiResponseError, AuditFileError, OutputError
 from remediate.files import ensure_out_dir
 from remediate.metastudio.client import MetaStudioClient
-from remediate.metastudio.models import ApiResponse, AuditResult, TrainingJob
+from remediate.metastudio.models import (
+    ApiResponse,
+    AuditResult,
+    OperationLog,
+    TenantDurationCfg,
+    TrainingJob,
+)
 from remediate.profiles import JOB_TYPE_TO_EDITION, LANGUAGES
 from remediate.report import write_bytes, write_json, write_parquet
 
@@ -49,6 +61,14 @@ class Fetched:
     audit_response: ApiResponse
     audit_frame: pd.DataFrame = field(repr=False)
     fetched_at: str
+    oplog: OperationLog | None = None
+    tenant_cfg: TenantDurationCfg | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def oplog_bytes(self) -> bytes | None:
+        """The operation log for op-logs.json, or None when it was not read."""
+        return self.oplog.to_json_bytes() if self.oplog is not None else None
 
     @property
     def audit_bytes(self) -> bytes:
@@ -72,8 +92,27 @@ class FetchOutcome:
     warnings: tuple[str, ...] = ()
 
 
+def _context_calls(
+    client: MetaStudioClient, job_id: str
+) -> tuple[OperationLog | None, TenantDurationCfg | None, list[str]]:
+    """ListJobOperationLog and ShowTenantDurationCfg; a failure of either is a warning."""
+    warnings: list[str] = []
+    oplog: OperationLog | None = None
+    cfg: TenantDurationCfg | None = None
+    try:
+        oplog = client.list_job_operation_log(job_id)
+    except ApiError as exc:
+        warnings.append(f"operation log not read: {client.scrub(str(exc))}")
+    try:
+        cfg = client.show_tenant_duration_cfg()
+    except ApiError as exc:
+        warnings.append(f"tenant duration limits not read: {client.scrub(str(exc))}")
+    return oplog, cfg, warnings
+
+
 def retrieve(client: MetaStudioClient, job_id: str) -> Fetched:
-    """Call ShowVoiceTrainingJob and ShowJobAuditResult; parse; write nothing.
+    """Call ShowVoiceTrainingJob, ShowJobAuditResult, ListJobOperationLog and
+    ShowTenantDurationCfg; parse; write nothing.
 
     Raises an ApiError subclass; an audit body that is JSON but not of the documented
     shape is an ApiResponseError (exit 10), as it came from the API, not from a file.
@@ -92,6 +131,9 @@ def retrieve(client: MetaStudioClient, job_id: str) -> Fetched:
             request_id=audit.response.request_id,
             hint=exc.hint,
         ) from None
+    oplog, cfg, warnings = _context_calls(client, job_id)
+    if oplog is not None:
+        frame = with_oplog(frame, oplog.to_json_bytes(), source=K.OPLOG_FILE, job_id=job_id)
     return Fetched(
         job_id=job_id,
         endpoint=client.endpoint,
@@ -101,6 +143,9 @@ def retrieve(client: MetaStudioClient, job_id: str) -> Fetched:
         audit_response=audit.response,
         audit_frame=frame,
         fetched_at=fetched_at,
+        oplog=oplog,
+        tenant_cfg=cfg,
+        warnings=tuple(warnings),
     )
 
 
@@ -127,6 +172,7 @@ def provenance(fetched: Fetched) -> dict[str, Any]:
         "calls": {
             "ShowVoiceTrainingJob": _call(fetched.job_response),
             "ShowJobAuditResult": _call(fetched.audit_response),
+            **_context_provenance(fetched),
         },
         "job": {
             "state": fetched.job.state,
@@ -141,6 +187,20 @@ def provenance(fetched: Fetched) -> dict[str, Any]:
             "attachment_name": admin.attachment_name if admin else None,
         },
     }
+
+
+def _context_provenance(fetched: Fetched) -> dict[str, Any]:
+    calls: dict[str, Any] = {}
+    if fetched.oplog is not None:
+        calls["ListJobOperationLog"] = {
+            "pages": len(fetched.oplog.pages),
+            "operations": len(fetched.oplog.operations),
+            "bytes": sum(len(p) for p in fetched.oplog.pages),
+        }
+    cfg = fetched.tenant_cfg
+    if cfg is not None and cfg.response is not None:
+        calls["ShowTenantDurationCfg"] = _call(cfg.response)
+    return calls
 
 
 def _download(
@@ -198,8 +258,14 @@ def write_fetched(
             fetched.audit_frame, out / K.AUDIT_ERRORS, K.AUDIT_ERRORS_OUTPUT, _meta(fetched)
         )
     outputs["job"] = write_bytes(out / K.JOB_FILE, fetched.job_response.content)
+    oplog = fetched.oplog_bytes
+    if audit_files and oplog is not None:  # a run writes it with its own outputs
+        outputs["oplog"] = write_bytes(out / K.OPLOG_FILE, oplog)
+    cfg = fetched.tenant_cfg
+    if cfg is not None and cfg.response is not None:
+        outputs["tenant_cfg"] = write_bytes(out / K.TENANT_CFG_FILE, cfg.response.content)
     path: Path | None = None
-    warnings: list[str] = []
+    warnings: list[str] = list(fetched.warnings)
     info: dict[str, Any] = {"status": "skipped"}
     if attachment:
         path, info, warning = _download(client, fetched, out)
@@ -279,6 +345,7 @@ def run_job(
         config,
         audit_bytes=fetched.audit_bytes,
         audit_source=fetched.audit_source,
+        oplog_bytes=fetched.oplog_bytes,
         progress=progress,
         extra=fetch_files,
         platform_assess=assess.to_dict() if (assess := fetched.job.assess_result) else None,

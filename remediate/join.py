@@ -18,6 +18,11 @@ from remediate import columns as C
 from remediate.names import fold, pair_key, safe_basename
 
 NOTE = "note"
+_JOB_LEVEL = {
+    C.SOURCE_ADMIN: "admin review",
+    C.SOURCE_OPLOG_ALGORITHM: "operation log, automatic review",
+    C.SOURCE_OPLOG_ADMIN: "operation log, manual review",
+}
 MATCH_COLUMNS = [C.ENTRY_ID, C.PAIR_ID, C.MATCHED_BY, NOTE]
 
 
@@ -47,7 +52,7 @@ def match_audit(audit: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
         }
         present = {k: v for k, v in names.items() if isinstance(v, str) and v.strip()}
         if not present:
-            what = "admin review" if getattr(entry, C.SOURCE) == C.SOURCE_ADMIN else "no file name"
+            what = _JOB_LEVEL.get(getattr(entry, C.SOURCE), "no file name")
             rows.append(
                 _row(eid, None, None, f"job-level entry ({what}): applies to no single pair")
             )

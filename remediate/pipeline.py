@@ -19,11 +19,11 @@ from remediate import contract as K
 from remediate import publish
 from remediate.assess import compare, corpus_assessment, pair_assessment
 from remediate.audio.probe import ProbeSettings
-from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_file
+from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_file, with_oplog
 from remediate.checks import run_checks
 from remediate.config import Config
 from remediate.corpus import discover
-from remediate.errors import ConfigError
+from remediate.errors import AuditFileError, ConfigError
 from remediate.files import ensure_out_dir
 from remediate.join import match_audit
 from remediate.profiles import Profile, load_profile
@@ -275,6 +275,7 @@ def run(
     *,
     audit_bytes: bytes | None = None,
     audit_source: str | None = None,
+    oplog_bytes: bytes | None = None,
     progress: ProgressCallback | None = None,
     extra: ExtraWriter | None = None,
     platform_assess: Mapping[str, Any] | None = None,
@@ -282,7 +283,10 @@ def run(
     """The main job: audit result + corpus → report, findings, manifest, summary in ``out``.
 
     The audit comes from ``audit_bytes`` (e.g. fetched from the API) or ``config.audit_file``;
-    ``extra`` adds files to the same published set. ``out`` is held for the whole run
+    ``extra`` adds files to the same published set. The job's operation log
+    (``oplog_bytes``, or ``op-logs.json`` beside the audit file, as ``remediate fetch``
+    writes it) adds its latest rejection's reasons as job-level entries and is copied into
+    ``out`` byte for byte. ``out`` is held for the whole run
     (a second run into it stops with OutputError). Raises a RemediateError subclass when
     the run cannot start or write; data problems are findings.
     """
@@ -292,14 +296,37 @@ def run(
             raise ConfigError("no audit result given", hint="pass --audit-file or --job-id")
         audit_bytes, audit = read_audit_file(config.audit_file, job_id=config.job_id)
         audit_source = audit_source or str(config.audit_file)
+        beside = config.audit_file.parent / K.OPLOG_FILE
+        if oplog_bytes is None and beside.is_file():
+            oplog_bytes = _read_oplog(beside)
     else:
         audit = parse_audit_result(
             audit_bytes, source=audit_source or "audit result", job_id=config.job_id
         )
     resolve_profile(config)  # a bad profile or --set stops here, before --out is touched
+    audit = with_oplog(audit, oplog_bytes, source=K.OPLOG_FILE, job_id=config.job_id)
+    if oplog_bytes is not None:
+        extra = _with_oplog_file(oplog_bytes, extra)
     with publish.output_folder(config.out, "remediate run"):
         result = analyse(config, audit, progress=progress, platform_assess=platform_assess)
         return write(result, audit_bytes, audit_source, progress, extra=extra)
+
+
+def _read_oplog(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise AuditFileError(f"cannot read {path}: {exc.strerror or exc}", path=path) from None
+
+
+def _with_oplog_file(oplog: bytes, extra: ExtraWriter | None) -> ExtraWriter:
+    """``extra`` plus op-logs.json, byte for byte, in the same published set."""
+
+    def both(stage: Path, out: Path) -> dict[str, Path]:
+        write_bytes(stage / K.OPLOG_FILE, oplog)
+        return {"oplog": out / K.OPLOG_FILE, **(extra(stage, out) if extra else {})}
+
+    return both
 
 
 def scan(config: Config, *, progress: ProgressCallback | None = None) -> RunResult:

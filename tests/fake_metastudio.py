@@ -158,6 +158,18 @@ def error(status: int, code: str, msg: str, **headers: str) -> Reply:
     return Reply(status, body, {"Content-Type": "application/json", **headers})
 
 
+#: A tenant whose bounds equal the documented totals (BASIC 3-10 min, MIDDLE 10-30 min).
+TENANT_CFG: dict[str, Any] = {
+    "tenant_id": "tenant-0",
+    "basic_min": 180,
+    "basic_max": 600,
+    "basic_advice_value": 300,
+    "middle_min": 600,
+    "middle_max": 1800,
+    "middle_advice_value": 900,
+}
+
+
 @dataclass
 class FakeMetaStudio:
     ak: str = AK
@@ -175,6 +187,8 @@ class FakeMetaStudio:
 
     op_logs: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # ListJobOperationLog
     routes: dict[str, Reply] = field(default_factory=dict)  # path after /user/jobs → fixed reply
+    # ShowTenantDurationCfg body (integer seconds); None answers 404
+    tenant_cfg: dict[str, Any] | None = field(default_factory=lambda: dict(TENANT_CFG))
 
     def add_job(
         self,
@@ -274,6 +288,10 @@ class FakeMetaStudio:
         return None
 
     def _route(self, path: str, query: str) -> Reply:
+        if path == f"/v1/{self.project_id}/voice-training-manage/user/tenant-duration-cfg":
+            if self.tenant_cfg is None:
+                return error(404, "MSS.00010003", "API not found")
+            return self._json(self.tenant_cfg)
         prefix = f"/v1/{self.project_id}/voice-training-manage/user/jobs"
         if not path.startswith(prefix):
             return error(404, "MSS.00010003", "API not found")

@@ -399,6 +399,60 @@ def test_operation_log_every_page_typed_and_stored(fake: FakeMetaStudio) -> None
     assert log.operations[2].operation_time == 1764050500  # the SDK's lenient coercion
     stored = json.loads(log.to_json_bytes())
     assert stored == {"count": 3, "operations": fake.op_logs["job-1"]}
+    assert len(log.pages) == 2
+
+
+def test_operation_log_in_one_page_is_kept_byte_for_byte(fake: FakeMetaStudio) -> None:
+    body = (
+        '{"count": 1, "operations": [{"action": "AUDIT_NOT_PASS", "operation_time": 7,'
+        ' "external_info": {"algorithm_failure_reason": "噪声过大", "x": [1, 2.50]}}]}'
+    ).encode()
+    fake.routes["/job-1/op-logs"] = Reply(200, body, {"Content-Type": "application/json"})
+    with make_client(fake) as client:
+        log = client.list_job_operation_log("job-1")
+    assert log.to_json_bytes() == body  # not re-serialised: 2.50, spacing and order intact
+    assert log.operations[0].algorithm_failure_reason == "噪声过大"
+
+
+TENANT_CFG = {
+    "tenant_id": "t-1",
+    "basic_min": 180,
+    "basic_max": 600,
+    "basic_advice_value": 300,
+    "middle_min": "600",
+    "middle_max": 1800,
+    "short_assess_min": 10,
+}
+
+
+def test_tenant_duration_cfg_typed_on_mock_transport(fake: FakeMetaStudio) -> None:
+    fake.tenant_cfg = TENANT_CFG
+    with make_client(fake) as client:
+        cfg = client.show_tenant_duration_cfg()
+    assert fake.seen[-1]["path"] == f"/v1/{PROJECT}/voice-training-manage/user/tenant-duration-cfg"
+    assert cfg.tenant_id == "t-1" and cfg.short_assess_min == 10
+    basic = cfg.bounds("BASIC")
+    assert basic is not None and (basic.min_s, basic.max_s, basic.advice_s) == (180, 600, 300)
+    middle = cfg.bounds("middle")
+    assert middle is not None and (middle.min_s, middle.max_s, middle.advice_s) == (600, 1800, None)
+    assert cfg.bounds("advance") is None  # nothing returned for it
+
+
+def test_tenant_duration_cfg_on_the_real_local_server(fake: FakeMetaStudio) -> None:
+    fake.tenant_cfg = TENANT_CFG
+    with serve(fake) as url, make_client(fake, endpoint=url, transport=None) as client:
+        cfg = client.show_tenant_duration_cfg()
+    assert fake.seen[-1]["verified"] == "aksk"
+    assert cfg.bounds("basic") is not None
+
+
+def test_tenant_duration_cfg_wrong_shape_and_absent(fake: FakeMetaStudio) -> None:
+    fake.tenant_cfg = {"basic_min": "three minutes"}
+    with make_client(fake) as client, pytest.raises(ApiResponseError, match="basic_min"):
+        client.show_tenant_duration_cfg()
+    fake.tenant_cfg = None
+    with make_client(fake) as client, pytest.raises(ApiRequestError):
+        client.show_tenant_duration_cfg()
 
 
 def test_operation_log_wrong_shape_is_a_response_error(fake: FakeMetaStudio) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from fake_metastudio import AK, AUDIT, PROJECT, SK, FakeMetaStudio, audit_bytes, error
+from fake_metastudio import AK, AUDIT, PROJECT, SK, FakeMetaStudio, Reply, audit_bytes, error
 
 from remediate import fetch
 from remediate.audit import parse_audit_result
@@ -65,15 +65,42 @@ def test_fetch_writes_everything(tmp_path: Path) -> None:
     assert "obs.example.com" not in json.dumps(doc)  # the pre-signed URL is not repeated
     table = pq.read_table(out / "audit_errors.parquet").to_pandas()
     expected = parse_audit_result(fake.audits["job-7"], job_id="job-7")
-    assert table["error_code"].tolist() == expected["error_code"].tolist()
-    assert table["job_id"].tolist() == ["job-7"] * 3
+    # the audit's own rows, then the operation log's latest rejection reason (job-level)
+    assert table["error_code"].tolist()[:3] == expected["error_code"].tolist()
+    assert table["job_id"].tolist() == ["job-7"] * 4
+    assert table["source"].tolist() == ["system", "system", "admin", "oplog-admin"]
+    assert table["error_message"].iloc[-1] == "audit rejected"
+    assert table["entry_id"].tolist() == [0, 1, 2, 3]
+    # the operation log and the tenant's limits, each one response body byte for byte
+    oplog = json.dumps({"count": 1, "operations": fake.op_logs["job-7"]}).encode()
+    assert (out / "op-logs.json").read_bytes() == oplog
+    assert (out / "tenant-duration-cfg.json").read_bytes() == json.dumps(fake.tenant_cfg).encode()
+    assert doc["calls"]["ListJobOperationLog"] == {"pages": 1, "operations": 1, "bytes": len(oplog)}
+    assert doc["calls"]["ShowTenantDurationCfg"]["http_status"] == 200
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
         "attachments",
         "audit-result.json",
         "audit_errors.parquet",
         "fetch.json",
         "job.json",
+        "op-logs.json",
+        "tenant-duration-cfg.json",
     ]
+
+
+def test_fetch_goes_on_without_the_operation_log_and_the_tenant_limits(tmp_path: Path) -> None:
+    fake = FakeMetaStudio()
+    fake.add_job("job-7")
+    fake.routes["/job-7/op-logs"] = Reply(403, b'{"error_code": "MSS.000000004"}')
+    fake.tenant_cfg = None
+    with client_for(fake) as client:
+        outcome = fetch.fetch(client, "job-7", tmp_path)
+    assert [w.split(":")[0] for w in outcome.warnings] == [
+        "operation log not read",
+        "tenant duration limits not read",
+    ]
+    assert not (tmp_path / "op-logs.json").exists()
+    assert (tmp_path / "audit-result.json").read_bytes() == fake.audits["job-7"]
 
 
 def test_failed_attachment_is_a_warning_not_a_failure(tmp_path: Path) -> None:
@@ -154,6 +181,13 @@ def test_run_job_edition_from_job_type(
     assert (out / "audit-result.json").read_bytes() == fake.audits["job-9"]
     assert (out / "job.json").exists() and (out / "fetch.json").exists()
     assert outcome.provenance["job"]["job_type"] == job_type
+    # the operation log: kept byte for byte, its rejection reason a job-level report row
+    assert (out / "op-logs.json").read_bytes() == json.dumps(
+        {"count": 1, "operations": fake.op_logs["job-9"]}
+    ).encode()
+    assert (out / "tenant-duration-cfg.json").is_file()
+    unmatched = result.report[result.report["verdict"] == "unmatched"]
+    assert "audit rejected" in list(unmatched["reasons"].iloc[-1])[0]
 
 
 def test_run_job_refuses_out_inside_corpus_before_writing(sample_copy: Path) -> None:

@@ -443,3 +443,39 @@ def test_interrupted_write_keeps_the_previous_outputs_whole(
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert after == before  # nothing replaced, no staging folder or temp file left behind
     assert "summary.json" in after
+
+
+def test_operation_log_beside_the_audit_file_adds_job_level_rows(
+    sample_copy: Path, tmp_path: Path
+) -> None:
+    oplog = (
+        '{"count": 3, "operations": ['
+        '{"action": "AUDIT_NOT_PASS", "operation_time": 100,'
+        ' "external_info": {"admin_audit_failure_reason": "old round"}},'
+        '{"action": "COMMIT_JOB", "operation_time": 150},'
+        '{"action": "AUDIT_NOT_PASS", "operation_time": 200, "external_info":'
+        ' {"algorithm_failure_reason": "第25句信噪比过低", "admin_audit_failure_reason": "请重录"}}'
+        "]}"
+    ).encode()
+    (sample_copy / "op-logs.json").write_bytes(oplog)
+    config = Config(
+        corpus=sample_copy,
+        out=tmp_path / "out",
+        audit_file=sample_copy / "audit-result.json",
+        cache_dir=None,
+        jobs=1,
+    )
+
+    result = pipeline.run(config)
+
+    assert (tmp_path / "out" / "op-logs.json").read_bytes() == oplog
+    assert result.outputs["oplog"] == tmp_path / "out" / "op-logs.json"
+    rows = result.audit[result.audit[C.SOURCE].str.startswith("oplog")]
+    assert list(rows[C.SOURCE]) == ["oplog-algorithm", "oplog-admin"]
+    assert list(rows[C.ERROR_MESSAGE]) == ["第25句信噪比过低", "请重录"]  # the latest only
+    assert list(rows[C.ENTRY_ID]) == [9, 10]
+    unmatched = result.report[result.report[C.VERDICT] == C.VERDICT_UNMATCHED]
+    last = [list(r)[0] for r in unmatched[C.REASONS]][-2:]
+    assert "第25句信噪比过低" in last[0] and "operation log, automatic review" in last[0]
+    assert "operation log, manual review" in last[1]
+    assert result.summary["audit_entries_accounted"] == result.summary["audit_entries"] == 11

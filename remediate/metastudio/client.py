@@ -1,7 +1,8 @@
 """The MetaStudio voice-training API client: the only module that imports httpx.
 
-Three read operations (reference §2–§5): ShowJobAuditResult, ShowVoiceTrainingJob and
-ListVoiceTrainingJob, plus the streaming download of a review attachment. Two kinds of
+Read operations (reference §2–§5, §12, §13): ShowJobAuditResult, ShowVoiceTrainingJob,
+ListVoiceTrainingJob, ListJobOperationLog and ShowTenantDurationCfg, plus the streaming
+download of a review attachment. Two kinds of
 authentication as :class:`httpx.Auth`: AK/SK signing (:mod:`remediate.metastudio.signing`) and an
 IAM token. Faults are survived where that is safe and otherwise end in one clear
 :class:`~remediate.errors.ApiError`::
@@ -30,7 +31,7 @@ import random
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
@@ -66,6 +67,7 @@ from remediate.metastudio.models import (
     AuditResultResponse,
     JobResponse,
     OperationLog,
+    TenantDurationCfg,
     TrainingJob,
     _item,
     _Reader,
@@ -73,6 +75,7 @@ from remediate.metastudio.models import (
     parse_audit_result,
     parse_job,
     parse_operation,
+    parse_tenant_duration_cfg,
 )
 from remediate.safetext import Redactor
 
@@ -616,18 +619,21 @@ class MetaStudioClient:
         params: list[tuple[str, signing.QueryValue]],
         page_size: int,
         parse: Callable[[Mapping[str, Any], str], _T],
-    ) -> tuple[list[_T], list[dict[str, Any]], int | None]:
+    ) -> tuple[list[_T], list[dict[str, Any]], int | None, list[bytes]]:
         """Every page of an ``offset``/``limit`` list, until ``count``, an empty or short page.
 
-        Returns the parsed items, the decoded items as received, and the last ``count``.
+        Returns the parsed items, the decoded items as received, the last ``count`` and each
+        page's body bytes.
         """
         limit = max(1, min(PAGE_SIZE, page_size))
         parsed: list[_T] = []
         raw: list[dict[str, Any]] = []
+        bodies: list[bytes] = []
         count: int | None = None
         offset = 0
         for _ in range(MAX_PAGES):
             response = self.get(op, suffix, [("offset", offset), ("limit", limit), *params])
+            bodies.append(response.content)
             doc = self._json(response)
             with _context(response):
                 top = _Reader(doc, "", op)
@@ -642,7 +648,7 @@ class MetaStudioClient:
                 break
             if count is None and len(page) < limit:
                 break
-        return parsed, raw, count
+        return parsed, raw, count, bodies
 
     def list_jobs(
         self, *, state: str | None = None, job_type: str | None = None, page_size: int = PAGE_SIZE
@@ -656,7 +662,7 @@ class MetaStudioClient:
             params.append(("state", state))
         if job_type:
             params.append(("job_type", job_type))
-        jobs, _, _ = self._pages(
+        jobs, _, _, _ = self._pages(
             "ListVoiceTrainingJob", "/user/jobs", "jobs", params, page_size, parse_job
         )
         return jobs
@@ -664,10 +670,21 @@ class MetaStudioClient:
     def list_job_operation_log(self, job_id: str, *, page_size: int = PAGE_SIZE) -> OperationLog:
         """ListJobOperationLog, every page: the job's audit trail (actions, failure reasons)."""
         suffix = f"/user/jobs/{_seg(job_id)}/op-logs"
-        operations, raw, count = self._pages(
+        operations, raw, count, bodies = self._pages(
             "ListJobOperationLog", suffix, "operations", [], page_size, parse_operation
         )
-        return OperationLog(job_id, count, tuple(operations), tuple(raw))
+        return OperationLog(job_id, count, tuple(operations), tuple(raw), tuple(bodies))
+
+    def show_tenant_duration_cfg(self) -> TenantDurationCfg:
+        """ShowTenantDurationCfg: the tenant's duration bounds per edition, integer seconds.
+
+        Whether they bound each clip or the whole recording is not documented.
+        """
+        op = "ShowTenantDurationCfg"
+        response = self.get(op, "/user/tenant-duration-cfg")
+        doc = self._json(response)
+        with _context(response):
+            return replace(parse_tenant_duration_cfg(doc, op), response=response)
 
     def download(self, url: str, dest_dir: Path, *, name: str | None = None) -> Path:
         """Stream a pre-signed attachment into ``dest_dir``; see :func:`download_attachment`."""

@@ -182,17 +182,75 @@ class Operation:
 
 @dataclass(frozen=True)
 class OperationLog:
-    """ListJobOperationLog, every page: parsed operations plus the decoded items as received."""
+    """ListJobOperationLog, every page: parsed operations, the decoded items as received, and
+    each page's body bytes exactly as received."""
 
     job_id: str
     count: int | None
     operations: tuple[Operation, ...]
     raw: tuple[dict[str, Any], ...] = field(repr=False)
+    pages: tuple[bytes, ...] = field(default=(), repr=False)
 
     def to_json_bytes(self) -> bytes:
-        """The whole log as one JSON document (``count``, ``operations``), for op-logs.json."""
+        """The log for op-logs.json: the response body byte for byte when it came in one page
+        (up to 100 operations); several pages are joined into one document of the same shape
+        (``count``, ``operations``), the operations as received."""
+        if len(self.pages) == 1:
+            return self.pages[0]
         doc = {"count": self.count, "operations": list(self.raw)}
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+#: ShowTenantDurationCfg fields, integer seconds (reference §12). Whether they bound each
+#: clip or the whole recording is not documented.
+TENANT_DURATION_EDITIONS = ("basic", "middle", "advance", "flexus", "cmww", "ljzn")
+
+
+@dataclass(frozen=True)
+class DurationBounds:
+    """One edition's ``{edition}_min``, ``_max``, ``_advice_value`` in seconds (any may be
+    absent)."""
+
+    min_s: int | None = None
+    max_s: int | None = None
+    advice_s: int | None = None
+
+
+@dataclass(frozen=True)
+class TenantDurationCfg:
+    """ShowTenantDurationCfg: the tenant's own duration bounds per edition."""
+
+    tenant_id: str | None
+    editions: Mapping[str, DurationBounds]
+    short_assess_min: int | None = None
+    short_assess_max: int | None = None
+    response: ApiResponse | None = field(default=None, repr=False, compare=False)
+
+    def bounds(self, edition: str) -> DurationBounds | None:
+        """The bounds of an edition (``basic``...), None when the API gave none of them."""
+        found = self.editions.get(edition.lower())
+        if found is None or found == DurationBounds():
+            return None
+        return found
+
+
+def parse_tenant_duration_cfg(
+    doc: Mapping[str, Any], operation: str = "ShowTenantDurationCfg"
+) -> TenantDurationCfg:
+    """Typed tenant duration bounds from a decoded JSON object; unknown keys are ignored."""
+    r = _Reader(doc, "", operation)
+    editions = {
+        e: DurationBounds(
+            r.integer(f"{e}_min"), r.integer(f"{e}_max"), r.integer(f"{e}_advice_value")
+        )
+        for e in TENANT_DURATION_EDITIONS
+    }
+    return TenantDurationCfg(
+        tenant_id=r.text("tenant_id"),
+        editions=editions,
+        short_assess_min=r.integer("short_assess_min"),
+        short_assess_max=r.integer("short_assess_max"),
+    )
 
 
 def parse_operation(doc: Mapping[str, Any], operation: str = "ListJobOperationLog") -> Operation:
