@@ -57,7 +57,7 @@ from remediate.lock import hold
 from remediate.metastudio.models import TrainingJob
 from remediate.project import JobEntry, JobSettings, Project
 from remediate.report import write_bytes, write_json
-from remediate.sources import JOB_FILE, OPLOG_FILE, JobInput, JobSource
+from remediate.sources import JOB_FILE, JobInput, JobSource
 
 log = logging.getLogger(__name__)
 
@@ -324,12 +324,16 @@ def _run_round(
     started = H.now_utc()
     t0 = time.perf_counter()
     config = _config(project, plan, outcome.job_id, round_dir)
-    result = pipeline.run(config, audit_bytes=inp.audit_bytes, audit_source=inp.audit_source)
+    # the run copies the operation log and makes its latest rejection reasons job-level rows
+    result = pipeline.run(
+        config,
+        audit_bytes=inp.audit_bytes,
+        audit_source=inp.audit_source,
+        oplog_bytes=inp.oplog_bytes,
+    )
     t1 = time.perf_counter()
     if inp.job_bytes is not None:
         write_bytes(round_dir / JOB_FILE, inp.job_bytes)
-    if inp.oplog_bytes is not None:
-        write_bytes(round_dir / OPLOG_FILE, inp.oplog_bytes)
     _judge(outcome, result.summary, result.report)
     _record_history(out_root, plan, result.report, outcome, started)
     write_json(round_dir / ROUND_FILE, _round_doc(plan, outcome, started))

@@ -44,7 +44,6 @@ REPORT: Final = "report.parquet"
 MANIFEST: Final = "manifest.csv"
 SUMMARY: Final = "summary.json"  # written last by run, scan and fix: its presence = complete
 JOB_FILE: Final = "job.json"  # fetch: the job detail as received
-OPLOG_FILE: Final = "op-logs.json"  # the operation log as received (one page: byte for byte)
 TENANT_CFG_FILE: Final = "tenant-duration-cfg.json"  # ShowTenantDurationCfg as received
 FETCH_FILE: Final = "fetch.json"  # fetch: provenance of the download
 ATTACHMENTS_DIR: Final = "attachments"
