@@ -101,7 +101,7 @@ def test_batch_offline_then_unchanged_then_history(project: Path) -> None:
         "3",
         "0",
         "1",
-        "1",  # the reviewer's message
+        "2",  # the reviewer's message and the op log's latest rejection reason
         "1",  # 3 resubmittable pairs of the 4 required
         "first",
         "round",
