@@ -5,24 +5,35 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The demo needs only the runtime and the notebook runner; the dev group is a superset.
+RUN_STAMP := $(VENV)/.runtime-stamp
+# pip >= 25.1 reads PEP 735 dependency groups (--group); constraints.txt pins what CI tested.
+PIP_INSTALL = $(BIN)/python -m pip install --quiet -c constraints.txt
 DEMO_OUT := out/demo
 CONFIG ?= remediate.toml
 
-.PHONY: install demo test lint fmt typecheck notebooks bench check clean help remediate-failed history
+.PHONY: install demo test lint fmt typecheck notebooks bench check clean help remediate-failed history readme constraints mutate
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
-install: $(STAMP)  ## Create .venv with the package and the dev tools
+install: $(STAMP)  ## Create .venv with the package, the loudness extra and the dev group
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 
-demo: $(STAMP)  ## Run the main job on sample_dataset/ into out/demo/, fix into out/demo-fixed/, write out/demo/report.html
+$(STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP_INSTALL) -e ".[loudness]" --group dev
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(RUN_STAMP) $(STAMP)
+
+$(RUN_STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP_INSTALL) -e . --group notebook
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(RUN_STAMP)
+
+demo: $(RUN_STAMP)  ## Run the main job on sample_dataset/ into out/demo/, fix into out/demo-fixed/, write out/demo/report.html
 	$(BIN)/remediate run --audit-file sample_dataset/audit-result.json \
 		--corpus sample_dataset --out $(DEMO_OUT)
 	$(BIN)/remediate fix --run-dir $(DEMO_OUT) --dest $(DEMO_OUT)-fixed --rename-for-edition --zip
@@ -33,10 +44,12 @@ demo: $(STAMP)  ## Run the main job on sample_dataset/ into out/demo/, fix into 
 test: $(STAMP)  ## Run the whole test suite (includes the notebook and the real HTTP server tests)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)  ## ruff (lint + format check) and mypy --strict
+lint: $(STAMP)  ## ruff (lint + format check), mypy --strict, import contracts (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check remediate tests scripts bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/python -c "import remediate.metastudio, sys; assert 'pandas' not in sys.modules and 'pyarrow' not in sys.modules"
 
 fmt: $(STAMP)  ## Format the code
 	$(BIN)/ruff check --fix .
@@ -45,7 +58,7 @@ fmt: $(STAMP)  ## Format the code
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-notebooks: $(STAMP)  ## Execute the notebook on RUN=<run folder> (default out/demo) and save it as HTML in out/notebooks/
+notebooks: $(RUN_STAMP)  ## Execute the notebook on RUN=<run folder> (default out/demo) and save it as HTML in out/notebooks/
 	@mkdir -p out/notebooks
 	$(if $(RUN),REMEDIATE_RUN_DIR=$(abspath $(RUN))) $(BIN)/jupyter-nbconvert --to html --execute \
 		--log-level WARN notebooks/explore_report.ipynb --output-dir out/notebooks
@@ -67,6 +80,24 @@ history: $(STAMP)  ## One job's audit rounds and what changed: make history JOB=
 	$(BIN)/remediate history --config $(CONFIG) --job-id $(JOB)
 
 check: lint test  ## lint + tests
+
+readme: $(STAMP)  ## Regenerate the README's tables (commands, options, checks, exit codes) from the code
+	$(BIN)/cog -r README.md
+
+constraints:  ## Re-pin constraints.txt: resolve pyproject.toml in a fresh venv and freeze it
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install --quiet --upgrade "pip>=25.1"
+	.venv-constraints/bin/python -m pip install --quiet ".[loudness]" --group dev
+	{ echo "# Versions CI installs (make constraints regenerates this from pyproject.toml)."; \
+	  .venv-constraints/bin/python -m pip freeze --exclude remediate; } > constraints.txt
+	rm -rf .venv-constraints
+
+mutate: $(STAMP)  ## Mutation testing (mutmut) on checks, verdict and summary; slow: MUTATE_MAX_CHILDREN=2
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children $${MUTATE_MAX_CHILDREN:-2} || true
+	$(BIN)/mutmut results > out/mutmut-results.txt || true
+	$(BIN)/python scripts/mutation_score.py
 
 clean:  ## Remove outputs and caches (not the venv)
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache bench/work

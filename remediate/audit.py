@@ -1,7 +1,7 @@
 """Parse a ShowJobAuditResult response into the audit-errors frame.
 
 Pure: bytes in, DataFrame out. Reading the file or calling the API happens elsewhere.
-Every model attribute of the response is optional (reference §3): a missing block,
+Every model attribute of the response is optional (docs/metastudio-api.md §3): a missing block,
 ``null`` and ``errors: []`` are treated alike, and unknown extra keys are ignored.
 Anything that is not a JSON object of that shape is an :class:`AuditFileError`.
 """
@@ -21,7 +21,7 @@ from remediate.errors import AuditFileError
 from remediate.files import NotRegularFile, TooLarge, read_regular
 
 #: ``audit_time`` at or above this is taken as epoch milliseconds, below as seconds
-#: (the documented range 0..2147483647 fits seconds; reference §3).
+#: (the documented range 0..2147483647 fits seconds; docs/metastudio-api.md §3).
 MILLIS_THRESHOLD = 100_000_000_000
 #: ``audit_time_raw`` is stored as int64; anything outside is not a time.
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1

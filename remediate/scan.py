@@ -1,7 +1,7 @@
 """Measure every pair of the corpus: one audio probe and one text decode per file.
 
 Work is spread over processes when there is enough of it (BLAS pinned to one thread in
-the workers, see performance.md), results come back in corpus order whatever the
+the workers, see docs/performance.md), results come back in corpus order whatever the
 scheduling, and every measurement is cached in SQLite keyed by path, size, mtime,
 probe settings and tool version: an unchanged rescan reads nothing but the cache, and an
 interrupted scan resumes where it stopped (results are committed as they arrive).

@@ -1,4 +1,4 @@
-"""The AK/SK signer: every vector of reference §8.3, and byte-identical to the official SDK."""
+"""The AK/SK signer: every vector of docs/metastudio-api.md §8.3, and byte-identical to the official SDK."""
 
 from __future__ import annotations
 

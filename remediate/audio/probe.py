@@ -1,7 +1,7 @@
 """The only module that reads audio: header probe and the one-pass measurement.
 
 ``probe(path, settings)`` reads the file once, as int16 blocks through soundfile (int16
-is ~6x faster than float32 in libsndfile, see performance.md), or as a view of the bytes
+is ~6x faster than float32 in libsndfile, see docs/performance.md), or as a view of the bytes
 of a plain PCM_16 WAV, and feeds every statistic from that single decode
 (:mod:`remediate.audio.stream`): peak, clipping, RMS, frame energies for silence, the
 voice measures (noise floor and SNR, bandwidth, reverberation, clicks, DC offset; see

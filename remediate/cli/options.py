@@ -131,7 +131,8 @@ def corpus_options(f: F) -> F:
             click.option(
                 "--loudness/--no-loudness",
                 default=False,
-                help="Also measure integrated loudness (LUFS; needs pyloudnorm, the costly step).",
+                help="Also measure integrated loudness (LUFS; the costly step; needs the loudness extra: "
+                "pip install 'remediate[loudness]').",
             ),
             dnsmos_option(default=False),
             click.option(

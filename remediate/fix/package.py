@@ -2,9 +2,9 @@
 
 ``rename_for_edition`` gives the kept pairs the names BASIC/MIDDLE expect (``0.wav`` /
 ``0.txt`` ... in natural order of the original pair ids). ``build_zip`` writes the flat
-zip the edition takes (only the pairs, at the root: metastudio-api.md §11) byte for byte
+zip the edition takes (only the pairs, at the root: docs/metastudio-api.md §11) byte for byte
 reproducibly (fixed member order and timestamps), and ``package_checks`` compares it
-with what the reference documents: exact pair count, only ``.wav``/``.txt``, clip and
+with what docs/metastudio-api.md §11 documents: exact pair count, only ``.wav``/``.txt``, clip and
 total durations. The zip size limit is undocumented (MSS.20020023/024 exist): it is
 reported, not judged.
 """
@@ -28,7 +28,7 @@ from remediate.report import atomic_path
 
 #: Every member gets this timestamp so the same pairs always give the same zip bytes.
 ZIP_DATE: Final = (1980, 1, 1, 0, 0, 0)
-#: Console totals for the whole recording, in seconds (metastudio-api.md §11: BASIC
+#: Console totals for the whole recording, in seconds (docs/metastudio-api.md §11: BASIC
 #: 3–10 min, 5 advised). Other editions document no bound.
 TOTAL_DURATION_S: Final[dict[str, tuple[float, float]]] = {"basic": (180.0, 600.0)}
 
@@ -106,8 +106,8 @@ def build_zip(
 def package_checks(
     manifest: pd.DataFrame, profile: Profile, zip_bytes: int | None
 ) -> list[dict[str, Any]]:
-    """What the reference says about a package, each as {name, ok, message}; ``ok`` is
-    None when the reference gives no bound."""
+    """What docs/metastudio-api.md §11 says about a package, each as {name, ok, message}; ``ok`` is
+    None when it gives no bound."""
     pairs = int(len(manifest))
     required = profile.pairs_required
     checks: list[dict[str, Any]] = []

@@ -46,7 +46,7 @@ AUDIO_ACTIONS: Final = (REMOVE_DC, DOWNMIX, RESAMPLE, TRIM, LOUDNESS, REWRITE_RI
 #: A channel this many dB below the strongest is dead (or a broken mic): keep the live
 #: channel(s) instead of averaging it in, which would only lower the level and add noise.
 DEAD_CHANNEL_DB: Final = 20.0
-#: Live channels correlated below this cancel when averaged (qa §4): keep the strongest.
+#: Live channels correlated below this cancel when averaged (docs/audio-qa.md §4): keep the strongest.
 MIN_DOWNMIX_CORRELATION: Final = 0.0
 #: int16 full scale, as the probe scales samples.
 FULL_SCALE: Final = 32768.0

@@ -1,6 +1,6 @@
 """The MetaStudio voice-training API client: the only module that imports httpx.
 
-Read operations (reference §2–§5, §12, §13): ShowJobAuditResult, ShowVoiceTrainingJob,
+Read operations (docs/metastudio-api.md §2–§5, §12, §13): ShowJobAuditResult, ShowVoiceTrainingJob,
 ListVoiceTrainingJob, ListJobOperationLog and ShowTenantDurationCfg, plus the streaming
 download of a review attachment. Two kinds of
 authentication as :class:`httpx.Auth`: AK/SK signing (:mod:`remediate.metastudio.signing`) and an
@@ -108,7 +108,7 @@ _UNSIGNED_HEADERS = frozenset(
     }
 )
 
-#: Fix hints for the MSS/APIG codes the reference explains (§1, §10).
+#: Fix hints for the MSS/APIG codes docs/metastudio-api.md explains (§1, §10).
 ERROR_HINTS: dict[str, str] = {
     "APIGW.0301": "the IAM authentication information is wrong: check the AK/SK or token",
     "APIGW.0308": "the API gateway throttled the request: wait and retry",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Final
 
-#: Regions with a MetaStudio endpoint (docs/metastudio-api.md, "Endpoints").
+#: Regions with a MetaStudio endpoint (docs/metastudio-api.md §7).
 REGIONS: Final = ("cn-north-4", "cn-east-3", "ap-southeast-3")
 DEFAULT_REGION: Final = "cn-north-4"
 

@@ -108,7 +108,7 @@ class AssessResult:
 
 @dataclass(frozen=True)
 class TrainingJob:
-    """``TrainingJobInfo`` (reference §4): the fields remediate uses; others are ignored."""
+    """``TrainingJobInfo`` (docs/metastudio-api.md §4): the fields remediate uses; others are ignored."""
 
     job_id: str | None = None
     job_type: str | None = None
@@ -166,7 +166,7 @@ class JobResponse:
 
 @dataclass(frozen=True)
 class Operation:
-    """One entry of ListJobOperationLog ``operations[]`` (reference: the audit trail).
+    """One entry of ListJobOperationLog ``operations[]`` (docs/metastudio-api.md §4, §13: the audit trail).
 
     ``external_info`` carries the free-text reasons an audit may give outside
     ``errors[]``: ``algorithm_failure_reason`` (SDK 3.1.160) and

@@ -1,7 +1,7 @@
 """AK/SK request signing, ``SDK-HMAC-SHA256``, exactly as Huawei Cloud's official signer.
 
 Pure standard library (hashlib, hmac, urllib.parse): no HTTP here. The steps follow
-``huaweicloudsdkcore.signer.signer.Signer`` (reference §8.2), and the tests prove the
+``huaweicloudsdkcore.signer.signer.Signer`` (docs/metastudio-api.md §8.2), and the tests prove the
 ``Authorization`` value byte-identical to it on the official vectors and on hundreds of
 generated requests:
 
