@@ -12,13 +12,12 @@ docs/thresholds.md.
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Iterator
 from typing import Any
 
-import numpy as np
-
 from remediate import columns as C
-from remediate.audio.speaker import corpus_distances
 from remediate.checks.registry import (
     CORPUS,
     ERROR,
@@ -96,9 +95,12 @@ def voice_speaker_outlier(c: Check, facts: CorpusFacts, p: Profile) -> Found:
     rows = [r for r in facts.rows if _signature(r) is not None and audible(r, p)]
     if len(rows) < p.speaker.min_pairs:
         return
+    # numpy only here: `remediate checks` imports this module and must start fast
+    from remediate.audio.speaker import corpus_distances
+
     distances, typical = corpus_distances([_signature(r) for r in rows])
     pitches = [f for r in rows if (f := num(r.get(C.VOICE_F0_MEDIAN_HZ))) is not None]
-    pitch = float(np.median(pitches)) if pitches else None
+    pitch = float(statistics.median(pitches)) if pitches else None
     for r, distance in zip(rows, distances, strict=True):
         band = c.grade(distance, p)
         if band is None or distance < p.speaker.outlier_ratio * typical:
@@ -114,4 +116,4 @@ def _signature(r: Row) -> list[float] | None:
     if value is None or isinstance(value, float | str):
         return None
     values = [float(v) for v in value]
-    return values if values and all(np.isfinite(values)) else None
+    return values if values and all(math.isfinite(v) for v in values) else None
