@@ -201,7 +201,7 @@ class OperationLog:
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-#: ShowTenantDurationCfg fields, integer seconds (reference §12). Whether they bound each
+#: ShowTenantDurationCfg fields, integer seconds (docs/metastudio-api.md §12). Whether they bound each
 #: clip or the whole recording is not documented.
 TENANT_DURATION_EDITIONS = ("basic", "middle", "advance", "flexus", "cmww", "ljzn")
 
