@@ -11,7 +11,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-AUDIO_EXTENSIONS = frozenset({".wav"})
+#: Audio files pair with their transcript whatever their format: a ``audio_3.mp3`` beside
+#: ``text_3.txt`` is that pair's audio, and gets ``audio-container`` (the upload takes WAV).
+AUDIO_EXTENSIONS = frozenset(
+    {".wav", ".mp3", ".flac", ".ogg", ".opus", ".m4a", ".aac", ".aif", ".aiff", ".wma", ".amr"}
+)
 TEXT_EXTENSIONS = frozenset({".txt"})
 #: Prefixes of the documented ``audio_N.wav`` / ``text_N.txt`` naming, dropped for pairing.
 _PREFIX = re.compile(r"^(audio|text)[_\-]", re.IGNORECASE)

@@ -23,7 +23,7 @@ from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_fi
 from remediate.checks import run_checks
 from remediate.config import Config
 from remediate.corpus import discover
-from remediate.errors import AuditFileError, ConfigError
+from remediate.errors import AuditFileError, ConfigError, CorpusError
 from remediate.files import ensure_out_dir
 from remediate.join import match_audit
 from remediate.profiles import Profile, load_profile
@@ -110,6 +110,13 @@ def analyse(
     with stage(progress, "Listing the corpus"):
         listing = discover(config.corpus)
     pairs = listing.pairs
+    if pairs.empty:
+        raise CorpusError(
+            f"no audio or text files in the corpus {config.corpus}",
+            hint="check --corpus: it should hold audio_N.wav/text_N.txt (or N.wav/N.txt) pairs",
+            path=config.corpus,
+        )
+    matches = match_audit(audit, pairs)
     measurements, stats = measure(
         config.corpus,
         pairs,
@@ -125,11 +132,11 @@ def analyse(
             listing.other_files,
             listing.bad_names,
             links_outside=listing.links_outside,
+            audit_counts=_audit_counts(audit, matches),
             skip=config.skip_checks,
             only=config.only_checks,
         )
     with stage(progress, "Matching the audit and deciding verdicts"):
-        matches = match_audit(audit, pairs)
         report = decide(pairs, measurements, findings, audit, matches)
         measurements, assessed = with_assessment(pairs, measurements, profile, platform_assess)
     manifest = manifest_frame(report)
@@ -174,6 +181,13 @@ def with_assessment(
         summary["comparison"] = compare(summary, platform)
     extra = [c for c in per_pair.columns if c == C.PAIR_ID or c not in measurements.columns]
     return measurements.merge(per_pair[extra], on=C.PAIR_ID, how="left"), summary
+
+
+def _audit_counts(audit: pd.DataFrame, matches: pd.DataFrame) -> tuple[int, int]:
+    """(audit entries that name a file, how many of them matched a pair)."""
+    named = audit[C.AUDIO_NAME].notna() | audit[C.TEXT_NAME].notna()
+    matched = matches.loc[matches[C.PAIR_ID].notna(), C.ENTRY_ID].nunique()
+    return int(named.sum()), int(matched)
 
 
 def _metadata(config: Config, command: str, audit_source: str | None) -> dict[str, Any]:

@@ -122,6 +122,10 @@ def _flat(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _fold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
+
+
 def validate(profile: Profile) -> None:
     """Raise ConfigError (exit 3) naming the first key whose value is out of its range,
     not among its choices, or not below the key it must stay under."""
@@ -133,7 +137,7 @@ def validate(profile: Profile) -> None:
                 f"{where}: {key} = {values[key]:g} is out of range (allowed: {allowed.text()})"
             )
     for key, choices in CHOICES.items():
-        if values[key] not in choices:
+        if _fold(values[key]) not in {_fold(c) for c in choices}:
             raise ConfigError(
                 f"{where}: {key} = {values[key]!r} is not allowed "
                 f"(allowed: {', '.join(str(c) for c in choices)})"

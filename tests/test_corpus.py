@@ -95,12 +95,13 @@ def test_hidden_files_and_folders_are_ignored(tmp_path: Path) -> None:
 
 
 def test_other_files_are_listed_not_paired(tmp_path: Path) -> None:
-    make(tmp_path, "audio_1.wav", "text_1.txt", "notes.md", "sub/take.mp3", "README")
+    make(tmp_path, "audio_1.wav", "text_1.txt", "notes.md", "sub/take.mp3", "README", "a.docx")
 
     listing = discover(tmp_path)
 
-    assert listing.other_files == ("README", "notes.md", "sub/take.mp3")
-    assert len(listing.pairs) == 1
+    assert listing.other_files == ("README", "a.docx", "notes.md")
+    # Audio in another format is audio: it pairs (and gets audio-container), never "extra".
+    assert list(listing.pairs[C.AUDIO_NAME]) == ["audio_1.wav", "sub/take.mp3"]
 
 
 def test_natural_order_puts_2_before_10(tmp_path: Path) -> None:

@@ -174,3 +174,62 @@ def test_wav_without_samples_is_audio_empty_never_kept(tmp_path: Path) -> None:
     manifest = (tmp_path / "out" / "manifest.csv").read_text()
     assert "audio_1.wav" not in manifest and "audio_2.wav" not in manifest
     assert json.loads((tmp_path / "out" / "summary.json").read_text())["verdicts"]["drop"] == 2
+
+
+def test_empty_corpus_and_one_of_only_other_files_exit_5(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "notes.md").write_text("no pairs here")
+    for cmd in (["scan"], ["run", "--audit-file", str(tmp_path / "a.json")]):
+        (tmp_path / "a.json").write_text('{"system_audit_result": {"errors": []}}')
+        done = _run(*cmd, "--corpus", str(root), "--out", str(tmp_path / "out"))
+        assert done.returncode == 5, done.stderr
+        assert done.stderr.startswith("Error: no audio or text files in the corpus")
+
+
+def test_mp3_beside_its_transcript_pairs_and_gets_audio_container(tmp_path: Path) -> None:
+    import soundfile as sf
+
+    root = tmp_path / "corpus"
+    root.mkdir()
+    _pair(root, 0)
+    try:
+        sf.write(root / "audio_1.mp3", clean_clip(5.5, seed=1), 48000, format="MP3")
+    except (sf.LibsndfileError, TypeError, ValueError):
+        (root / "audio_1.mp3").write_bytes(b"ID3\x04\x00\x00\x00\x00\x00\x00" + bytes(3000))
+    (root / "text_1.txt").write_text(SENTENCE)
+    (root / "audio_2.mp3").write_bytes((root / "audio_0.wav").read_bytes())  # a WAV named .mp3
+    (root / "text_2.txt").write_text(SENTENCE + "2")
+    done = _run("scan", "--corpus", str(root), "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "libmpg123" not in done.stderr and "Warning" not in done.stderr
+    findings = _findings(tmp_path / "out")
+    assert _codes(findings, "1") == {"audio-container"}
+    assert "audio-container" in _codes(findings, "2") and "text-missing" not in _codes(
+        findings, "2"
+    )
+    report = pd.read_parquet(tmp_path / "out" / "report.parquet").set_index(C.PAIR_ID)
+    assert report.loc[["0", "1", "2"], C.VERDICT].tolist() == ["keep", "drop", "drop"]
+
+
+def test_audit_that_matches_no_corpus_file_is_a_job_level_error(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    _pair(root, 0)
+    audit = tmp_path / "audit.json"
+    errors = [{"audio_name": f"audio_{i}.wav", "error_code": "MSS.X"} for i in (7, 8)]
+    audit.write_text(json.dumps({"system_audit_result": {"errors": errors}}))
+    done = _run(
+        "run", "--audit-file", str(audit), "--corpus", str(root), "--out", str(tmp_path / "o")
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stderr.rstrip()
+        .splitlines()[-1]
+        .startswith(
+            "Warning: none of the 2 audit entries that name a file matches a file of this corpus"
+        )
+    )
+    findings = _findings(tmp_path / "o")
+    row = findings[findings[C.CHECK] == "audit-matches-nothing"]
+    assert len(row) == 1 and row.iloc[0][C.SEVERITY] == "error" and pd.isna(row.iloc[0][C.PAIR_ID])

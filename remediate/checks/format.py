@@ -15,6 +15,7 @@ from remediate.checks.registry import (
     num,
     text,
 )
+from remediate.names import split_ext
 from remediate.profiles import Profile
 
 #: Containers the platform takes as WAV (RF64 only after rewriting as RIFF).
@@ -46,12 +47,16 @@ def audio_empty(c: Check, r: Row, p: Profile) -> Hit | None:
 )
 def audio_container(c: Check, r: Row, p: Profile) -> Hit | None:
     container = text(r[C.CONTAINER])
+    name = text(r[C.AUDIO_NAME]) or ""
+    ext = split_ext(name.rsplit("/", 1)[-1])[1]
     if container == "rf64":
         return Hit(
             "RF64 container; rewritten as RIFF WAV by the fix", severity=WARNING, fixable=True
         )
     if container is not None and container != "empty" and container not in WAV_CONTAINERS:
-        return Hit(f"file is {container.upper()} data under a .wav name, not a RIFF WAV")
+        return Hit(f"file is {container.upper()} data under a {ext or 'bare'} name, not a RIFF WAV")
+    if name and ext != ".wav":
+        return Hit(f"a {ext} file: the upload takes .wav audio only")
     return None
 
 

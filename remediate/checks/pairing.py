@@ -59,3 +59,26 @@ def name_collision(c: Check, facts: CorpusFacts, p: Profile) -> Iterator[tuple[s
     for pid, key in zip(pairs[C.PAIR_ID], pairs[C.PAIR_KEY], strict=True):
         if counts.get(key, 0) > 1:
             yield pid, Hit(f"{counts[key]} pairs share the key '{key}' after normalisation")
+
+
+@corpus_check(
+    "audit-matches-nothing",
+    category=PAIRING,
+    severity=ERROR,
+    fixable=False,
+    description="no audit entry names a file of this corpus: probably the wrong --corpus "
+    "(job-level)",
+)
+def audit_matches_nothing(
+    c: Check, facts: CorpusFacts, p: Profile
+) -> Iterator[tuple[str | None, Hit]]:
+    if facts.audit_named and not facts.audit_matched:
+        yield (
+            None,
+            Hit(
+                f"none of the {facts.audit_named} audit entries that name a file matches a "
+                "file of this corpus: is --corpus the corpus this job was trained on?",
+                value=0.0,
+                threshold=float(facts.audit_named),
+            ),
+        )

@@ -103,6 +103,9 @@ class CorpusFacts:
     other_files: tuple[str, ...] = ()
     bad_names: tuple[str, ...] = ()
     links_outside: tuple[str, ...] = ()
+    #: Audit entries that name a file, and how many of them met a pair of this corpus.
+    audit_named: int = 0
+    audit_matched: int = 0
 
 
 PairFn = Callable[["Check", Row, Profile], "Hit | None"]
@@ -266,6 +269,7 @@ def run_checks(
     bad_names: tuple[str, ...] = (),
     *,
     links_outside: tuple[str, ...] = (),
+    audit_counts: tuple[int, int] = (0, 0),
     skip: Iterable[str] = (),
     only: Iterable[str] = (),
 ) -> pd.DataFrame:
@@ -284,7 +288,7 @@ def run_checks(
             hit = fn(c, r, profile)
             if hit is not None:
                 found.append(finding_row(c, r[C.PAIR_ID], hit, profile))
-    facts = CorpusFacts(rows, pairs, other_files, bad_names, links_outside)
+    facts = CorpusFacts(rows, pairs, other_files, bad_names, links_outside, *audit_counts)
     for c in chosen:
         if c.corpus_fn is not None:
             found.extend(

@@ -79,6 +79,9 @@ def finish(result: Any, as_json: bool, fail_on: str, html: bool = False) -> None
             from remediate.cli.assess import comparison_table
 
             click.echo("\n" + comparison_table(comparison), err=True)
+    findings = result.findings
+    for message in findings.loc[findings[C.CHECK] == "audit-matches-nothing", C.MESSAGE]:
+        click.echo(f"Warning: {message}", err=True)  # last, where it is seen (also with --json)
     if html:
         with errors():
             write_html(result.config.out, None, "auto")
