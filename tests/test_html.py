@@ -371,3 +371,14 @@ def test_pictures_do_not_carry_over_from_the_previous_clip() -> None:
     assert first == again
     pixels = np.asarray(Image.open(__import__("io").BytesIO(again)).convert("L"))
     assert pixels.shape == (media.PICTURE_PX[1], media.PICTURE_PX[0])
+
+
+def test_run_html_keeps_stdout_one_json_document(tmp_path: Path, sample_dataset: Path) -> None:
+    out = tmp_path / "run"
+    args = ["run", "--audit-file", str(sample_dataset / "audit-result.json")]
+    args += ["--corpus", str(sample_dataset), "--out", str(out), "--no-cache"]
+    result = CliRunner().invoke(cli.cli, [*args, "--json", "--html", "--fail-on", "drop"])
+    assert result.exit_code == 1  # --fail-on still decides the exit code after the report
+    assert json.loads(result.stdout)["verdicts"]["drop"] > 0
+    assert f"HTML report: {out / REPORT_HTML}" in result.stderr
+    assert (out / REPORT_HTML).stat().st_size > 0
