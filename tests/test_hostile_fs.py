@@ -233,3 +233,29 @@ def test_audit_that_matches_no_corpus_file_is_a_job_level_error(tmp_path: Path) 
     findings = _findings(tmp_path / "o")
     row = findings[findings[C.CHECK] == "audit-matches-nothing"]
     assert len(row) == 1 and row.iloc[0][C.SEVERITY] == "error" and pd.isna(row.iloc[0][C.PAIR_ID])
+
+
+@pytest.mark.parametrize(
+    ("rate", "code"), [(1, "audio-samplerate-low"), (0xFFFFFFFF, "audio-unreadable")]
+)
+def test_absurd_sample_rates_are_findings_with_bounded_memory(
+    tmp_path: Path, rate: int, code: str
+) -> None:
+    import struct
+
+    from remediate.audio.probe import probe
+
+    clip = write(tmp_path / "x.wav", clean_clip(1.0)).read_bytes()
+    header = bytearray(clip)
+    header[24:28] = struct.pack("<I", rate)  # the fmt chunk's sample rate
+    path = tmp_path / "audio_0.wav"
+    path.write_bytes(bytes(header))
+    facts = probe(path)  # 4 GHz asked the voice buffer for 320 GiB; 1 Hz one float per sample
+    assert facts.samplerate == rate and facts.samples_fingerprint is None
+    root = tmp_path / "corpus"
+    root.mkdir()
+    path.rename(root / "audio_0.wav")
+    (root / "text_0.txt").write_text(SENTENCE)
+    result = pipeline.scan(Config(corpus=root, out=tmp_path / "out", cache_dir=None, jobs=1))
+    assert code in set(result.findings[C.CHECK])
+    assert result.report[C.VERDICT].tolist() == ["drop"]

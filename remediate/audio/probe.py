@@ -74,6 +74,9 @@ DECODED_CONTAINERS = frozenset({"wav", "rf64"})
 #: the signal statistics are skipped, because their 20 ms frames would shrink to single
 #: samples (a 765 KB FLAC at 1 Hz made the probe hold 6.5 GB of per-sample floats).
 MIN_MEASURED_RATE = 1000
+#: Above this no audio format goes (DXD is 352.8 kHz, the highest PCM rates 768 kHz): a
+#: header claiming more is broken, and sizing buffers by it would ask for gigabytes.
+MAX_MEASURED_RATE = 768_000
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,14 @@ def _read_head(path: Path) -> tuple[bytes, bytes | None, str, int]:
     return data[:64], data, hashlib.sha256(data).hexdigest(), len(data)
 
 
+def _rate_error(rate: int) -> str | None:
+    """Below MIN_MEASURED_RATE: None (audio-samplerate-low says it); above the highest audio
+    rate the header is broken: an error, so the fix never tries to resample it."""
+    if rate > MAX_MEASURED_RATE:
+        return f"sample rate {rate} Hz is not audio (broken header): not decoded"
+    return None
+
+
 def _block_frames(channels: int) -> int:
     """Frames per block so that one block holds about BLOCK_SAMPLES samples, whatever the
     channel count (a 1024-channel header must not make a 67 M-sample block)."""
@@ -252,8 +263,8 @@ def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
     view = pcm16_view(data, layout) if data is not None else None
     if view is not None and layout is not None and layout.rate and layout.channels:
         facts.update(_measure(view.shape[0], layout.rate, layout.channels, "WAV", "PCM_16"))
-        if layout.rate < MIN_MEASURED_RATE:
-            return AudioFacts(**facts)
+        if not MIN_MEASURED_RATE <= layout.rate <= MAX_MEASURED_RATE:
+            return AudioFacts(**facts, audio_error=_rate_error(layout.rate))
         acc = Accumulator(layout.rate, layout.channels, settings)
         for block in _pcm16_blocks(view):
             acc.add(block)
@@ -263,8 +274,8 @@ def probe(path: Path, settings: ProbeSettings | None = None) -> AudioFacts:
         with sf.SoundFile(_native(path)) as snd:
             rate, channels, frames = int(snd.samplerate), int(snd.channels), int(snd.frames)
             facts.update(_measure(frames, rate, channels, str(snd.format), str(snd.subtype)))
-            if rate < MIN_MEASURED_RATE:
-                return AudioFacts(**facts)
+            if not MIN_MEASURED_RATE <= rate <= MAX_MEASURED_RATE:
+                return AudioFacts(**facts, audio_error=_rate_error(rate))
             acc = Accumulator(rate, channels, settings)
             read = 0
             for block in _sf_blocks(snd):
