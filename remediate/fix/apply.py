@@ -454,6 +454,12 @@ class FixResult:
 
 def read_run_dir(run_dir: Path) -> RunDir:
     """Load a run directory; FixError when it is not one (missing or unreadable files)."""
+    if not run_dir.is_dir():
+        what = "is not a folder" if run_dir.exists() else "does not exist"
+        raise FixError(
+            f"run directory {run_dir} {what}",
+            hint="pass the --out folder of a finished `remediate run` or `remediate scan`",
+        )
     missing = [name for name in K.RUN_FILES_FOR_FIX if not (run_dir / name).is_file()]
     if missing:
         raise FixError(
@@ -507,6 +513,11 @@ def check_dest(dest: Path, corpus: Path, run_dir: Path) -> None:
         raise FixError(f"--dest {dest} contains the corpus {corpus}; it would be replaced")
     if _inside(r, d):
         raise FixError(f"--dest {dest} contains the run directory {run_dir}")
+    if _inside(d, r):
+        raise FixError(
+            f"--dest {dest} is inside the run directory {run_dir}",
+            hint="the next run into that folder would remove it; choose a folder beside it",
+        )
     if d.exists() or d.is_symlink():
         if not d.is_dir():
             raise FixError(f"--dest {dest} exists and is not a folder")
