@@ -283,3 +283,24 @@ def test_fix_run_dir_missing_and_dest_inside_the_run_folder(tmp_path: Path) -> N
     done = _run("fix", "--run-dir", str(out), "--dest", str(out / "fixed"))
     assert done.returncode == 11 and "is inside the run directory" in done.stderr
     assert not (out / "fixed").exists()
+
+
+def test_fix_with_colliding_pair_ids_in_subfolders_and_one_dropped(tmp_path: Path) -> None:
+    from wavs import sine
+
+    root = tmp_path / "corpus"
+    write(root / "a" / "audio_1.wav", clean_clip(5.5, seed=1))
+    (root / "a" / "text_1.txt").write_text(SENTENCE)
+    write(root / "b" / "audio_1.wav", sine(5.5, 1.0))  # heavily clipped: dropped
+    (root / "b" / "text_1.txt").write_text(SENTENCE + "b")
+    out, dest = tmp_path / "out", tmp_path / "fixed"
+    assert _run("scan", "--corpus", str(root), "--out", str(out)).returncode == 0
+    done = _run("fix", "--run-dir", str(out), "--dest", str(dest))
+    assert done.returncode == 0, done.stderr  # was: KeyError '1@a' (re-check renamed it "1")
+    manifest = pd.read_csv(dest / "manifest.csv")
+    assert manifest["audio_name"].tolist() == ["a/audio_1.wav"]
+    # Everything dropped: the re-check of an empty fixed tree is not an empty-corpus error.
+    (root / "a" / "audio_1.wav").write_bytes(b"")
+    assert _run("scan", "--corpus", str(root), "--out", str(out)).returncode == 0
+    done = _run("fix", "--run-dir", str(out), "--dest", str(dest))
+    assert done.returncode == 0, done.stderr

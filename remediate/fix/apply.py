@@ -26,7 +26,7 @@ import math
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -680,7 +680,25 @@ def _recheck(
         skip_checks=run.skip_checks,
         only_checks=run.only_checks,
     )
-    result = analyse(config, empty_audit_frame(), progress=progress, bar_label="Re-checking")
+    result = analyse(
+        config, empty_audit_frame(), progress=progress, bar_label="Re-checking", allow_empty=True
+    )
+    # The fixed tree is discovered afresh, so its pair ids can differ from the run's (pairs
+    # "1@a" and "1@b" become "1" when one of them was dropped): the files say which pair is
+    # which, so every frame is put back on the run's ids.
+    original = {audio: pid for pid, (audio, _) in written.items()}
+    ids = {
+        r[C.PAIR_ID]: original[r[C.AUDIO_NAME]]
+        for r in C.records(result.pairs)
+        if r[C.AUDIO_NAME] in original
+    }
+    result = replace(
+        result,
+        pairs=_renamed(result.pairs, ids),
+        measurements=_renamed(result.measurements, ids),
+        findings=_renamed(result.findings, ids),
+        report=_renamed(result.report, ids),
+    )
     errors = result.findings[result.findings[C.SEVERITY] == C.SEVERITY_ERROR]
     unresolved: dict[str, str] = {}
     for f in C.records(errors):
@@ -691,6 +709,13 @@ def _recheck(
     frame = frame.merge(result.report[[C.PAIR_ID, C.VERDICT, C.CHECKS]], on=C.PAIR_ID, how="left")
     frame.attrs["findings"] = result.findings
     return frame, unresolved
+
+
+def _renamed(frame: pd.DataFrame, ids: dict[str, str]) -> pd.DataFrame:
+    out = frame.copy()
+    out[C.PAIR_ID] = out[C.PAIR_ID].map(lambda p: ids.get(p, p) if isinstance(p, str) else p)
+    out[C.PAIR_ID] = out[C.PAIR_ID].astype(frame[C.PAIR_ID].dtype)
+    return out
 
 
 def _dropped(
