@@ -400,8 +400,10 @@ def test_dc_offset_removed_and_float_requantised(tmp_path: Path) -> None:
 def test_loudness_normalisation_under_ceiling(tmp_path: Path) -> None:
     pyln = pytest.importorskip("pyloudnorm")
     corpus = tmp_path / "corpus"
-    quiet = fake_speech(6.0, seed=4, level=0.02)  # about -40 LUFS, peak far below the ceiling
-    peaky = fake_speech(6.0, seed=5, level=0.02)
+    # About -32 dBFS RMS: quiet (a warning) but above the audio-quiet error band, which a
+    # clip at -40 dBFS would now fall in (dropped, not normalised).
+    quiet = fake_speech(6.0, seed=4, level=0.1)
+    peaky = fake_speech(6.0, seed=5, level=0.1)
     peaky[RATE * 3] = 0.95  # one near-full-scale sample: the target gain would clip
     write_pair(corpus, "0", quiet)
     write_pair(corpus, "1", peaky)
