@@ -130,3 +130,20 @@ def test_every_band_key_is_cited_in_the_thresholds_doc() -> None:
         for band in c.bands:
             assert f"`{band.key}`" in doc, (c.code, band.key)
             assert profile_value(BASIC, band.key) is not None
+
+
+def test_a_dc_offset_is_not_read_as_noise(tmp_path: Path) -> None:
+    # A fixable offset must not land in the unfixable SNR/noise-floor error bands: the same
+    # clip with and without 5 % DC measures the same noise.
+    corpus = tmp_path / "corpus"
+    x = clean_clip(6.0, seed=9)
+    _pair(corpus, 0, x, SENTENCES[0] + "\n")
+    _pair(
+        corpus, 1, (x.astype(np.int32) + round(0.05 * 32768)).astype(np.int16), SENTENCES[1] + "\n"
+    )
+    result = _scan(corpus, tmp_path)
+    m = result.measurements.set_index(C.PAIR_ID)
+    assert m.loc["1", C.SNR_DB] == pytest.approx(m.loc["0", C.SNR_DB], abs=1.0)
+    assert m.loc["1", C.NOISE_FLOOR_DBFS] == pytest.approx(m.loc["0", C.NOISE_FLOOR_DBFS], abs=1.0)
+    verdict = dict(zip(result.report[C.PAIR_ID], result.report[C.VERDICT], strict=True))
+    assert verdict["1"] == "fix"  # audio-dc-offset, removed by the fix
