@@ -218,7 +218,10 @@ def corpus_assessment(per_pair: pd.DataFrame) -> dict[str, Any]:
             "pairs_measured": int(len(values)),
             "pairs_out_of_range": int(flags.astype(bool).sum()) if len(flags) else 0,
         }
-        if len(values):
+        if len(values) and shown is None:
+            entry.update(actual=f"{float(values.median()):.2f}")
+            entry["suggestion_en"] = "measured; the profile sets no expected range"
+        elif len(values):
             median = float(values.median())
             low, high = _range(shown)
             bad = bool(_outside(median, low, high))

@@ -66,6 +66,7 @@ def probe_settings(profile: Profile) -> ProbeSettings:
         silence_relative_db=profile.silence.relative_db,
         silence_absolute_dbfs=profile.silence.absolute_dbfs,
         loudness=profile.loudness.measure,
+        dnsmos=profile.dnsmos.measure,
     )
 
 
@@ -98,7 +99,6 @@ def analyse(
     progress: ProgressCallback | None = None,
     bar_label: str = "Decoding audio",
     platform_assess: Mapping[str, Any] | None = None,
-    allow_empty: bool = False,
 ) -> RunResult:
     """All stages except writing: the in-memory result of a run.
 
@@ -111,7 +111,7 @@ def analyse(
     with stage(progress, "Listing the corpus"):
         listing = discover(config.corpus)
     pairs = listing.pairs
-    if pairs.empty and not allow_empty:  # the fix's re-check may find nothing left
+    if pairs.empty:
         raise CorpusError(
             f"no audio or text files in the corpus {config.corpus}",
             hint="check --corpus: it should hold audio_N.wav/text_N.txt (or N.wav/N.txt) pairs",

@@ -12,7 +12,7 @@ import voices as V
 from remediate.audio import speaker as S
 
 #: The bands the profiles use (docs/thresholds.md): a change at or above WARN is reported.
-WARN, ERROR = 1.3, 1.6
+WARN, ERROR = 1.2, 1.5
 
 
 def harmonic(f0: float, seconds: float = 1.0, rate: int = S.PITCH_RATE) -> V.Audio:

@@ -108,6 +108,13 @@ class AudioFacts:
     rt60_s: float | None = None
     clicks: int | None = None
     click_worst_dbfs: float | None = None
+    voice_f0_median_hz: float | None = None
+    voice_f0_range_st: float | None = None
+    voice_change: float | None = None
+    voice_signature: list[float] | None = None
+    dnsmos_sig: float | None = None
+    dnsmos_bak: float | None = None
+    dnsmos_ovrl: float | None = None
     channel_balance_db: float | None = None
     loudness_lufs: float | None = None
     audio_sha256: str | None = None

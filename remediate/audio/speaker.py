@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 RATE = 16000
 FRAME = 400  # 25 ms
-HOP = 160  # 10 ms
+HOP = 320  # 20 ms: plenty for long-term statistics, half the work of 10 ms
 NFFT = 512
 N_MELS = 40
 N_CEPS = 12
@@ -40,6 +40,8 @@ F0_MAX_HZ = 400.0
 YIN_THRESHOLD = 0.2
 #: Frames quieter than this many dB under the loudest frame are pauses.
 ACTIVE_RANGE_DB = 35.0
+#: Frames analysed at once (a few MB of FFT buffers whatever the chunk length).
+BATCH = 64
 #: Less voiced speech than this (seconds) gives no signature: too little to say who speaks.
 MIN_VOICED_S = 0.5
 
@@ -49,14 +51,16 @@ FloatArray = npt.NDArray[np.float64]
 # --- framing and features --------------------------------------------------------------
 
 
-def frames(audio: npt.NDArray[np.float32], length: int, hop: int) -> FloatArray:
-    """Overlapping frames (n, length) of a 1-D signal as float64 (a short tail is dropped)."""
-    data = np.asarray(audio, dtype=np.float64).reshape(-1)
+def frames(audio: npt.NDArray[np.float32], length: int, hop: int) -> npt.NDArray[np.float32]:
+    """Overlapping frames (n, length) of a 1-D signal as a read-only float32 view (a short
+    tail is dropped); float32 halves the FFT work, and the statistics need no more precision."""
+    data = np.asarray(audio, dtype=np.float32).reshape(-1)
     if data.size < length:
-        return np.zeros((0, length))
+        return np.zeros((0, length), dtype=np.float32)
     count = 1 + (data.size - length) // hop
-    view = np.lib.stride_tricks.sliding_window_view(data, length)[::hop]
-    return np.ascontiguousarray(view[:count])
+    # A strided view, not a copy: the analyses copy one batch of frames at a time.
+    view: npt.NDArray[np.float32] = np.lib.stride_tricks.sliding_window_view(data, length)[::hop]
+    return view[:count]
 
 
 def active_mask(power: FloatArray, range_db: float = ACTIVE_RANGE_DB) -> npt.NDArray[np.bool_]:
@@ -73,7 +77,7 @@ PITCH_RATE = 8000
 
 
 def yin(audio: npt.NDArray[np.float32], rate: int = PITCH_RATE) -> FloatArray:
-    """F0 in Hz per 10 ms hop (NaN where unvoiced), YIN over 25 ms windows of ``rate`` audio.
+    """F0 in Hz per 20 ms hop (NaN where unvoiced), YIN over 25 ms windows of ``rate`` audio.
 
     The difference function comes from one FFT cross-correlation per frame:
     d(t) = e(0) + e(t) - 2 r(t), with e the running window energies.
@@ -81,14 +85,34 @@ def yin(audio: npt.NDArray[np.float32], rate: int = PITCH_RATE) -> FloatArray:
     tau_max = int(rate / F0_MIN_HZ)
     tau_min = int(rate / F0_MAX_HZ)
     width = int(0.025 * rate)
-    segs = frames(audio, width + tau_max, rate // 100)
+    segs = frames(audio, width + tau_max, rate * HOP // RATE)
+    f0 = np.full(len(segs), np.nan)
     if not len(segs):
-        return np.zeros(0)
+        return f0
+    # Pauses have no pitch: only frames within ACTIVE_RANGE_DB of the loudest are tracked.
+    head = np.concatenate(
+        [
+            np.einsum("ij,ij->i", b := np.array(segs[i : i + BATCH, :width]), b, dtype=np.float64)
+            for i in range(0, len(segs), BATCH)
+        ]
+    )
+    live = np.flatnonzero(active_mask(head))
+    for start in range(0, live.size, BATCH):  # batches keep memory flat on long chunks
+        rows = live[start : start + BATCH]
+        f0[rows] = _track(segs[rows], width, tau_min, tau_max, rate)
+    return f0
+
+
+def _track(
+    segs: npt.NDArray[np.float32], width: int, tau_min: int, tau_max: int, rate: int
+) -> FloatArray:
+    """YIN periods of frames of ``width + tau_max`` samples."""
     size = 1 << int(np.ceil(np.log2(width + tau_max)))  # no wrap for lags <= tau_max
     spec_all = np.fft.rfft(segs, size, axis=1)
     spec_head = np.fft.rfft(segs[:, :width], size, axis=1)
     acf = np.fft.irfft(np.conj(spec_head) * spec_all, size, axis=1)[:, : tau_max + 1]
-    sq = np.concatenate((np.zeros((len(segs), 1)), np.cumsum(segs**2, axis=1)), axis=1)
+    sq = np.zeros((len(segs), segs.shape[1] + 1))
+    np.cumsum(segs.astype(np.float64) ** 2, axis=1, out=sq[:, 1:])
     lags = np.arange(tau_max + 1)
     energy = sq[:, lags + width] - sq[:, lags]
     diff = np.maximum(energy[:, :1] + energy - 2 * acf, 0.0)
@@ -143,7 +167,9 @@ _MEL = _mel_filters()
 _DCT = np.sqrt(2.0 / N_MELS) * np.cos(
     np.pi / N_MELS * (np.arange(N_MELS)[None, :] + 0.5) * np.arange(1, N_CEPS + 1)[:, None]
 )
-_WINDOW = np.hamming(FRAME)
+_WINDOW = np.hamming(FRAME).astype(np.float32)
+_MEL_T = np.ascontiguousarray(_MEL.T, dtype=np.float32)
+_DCT_T = np.ascontiguousarray(_DCT.T, dtype=np.float32)
 
 
 def mfcc(audio: npt.NDArray[np.float32]) -> tuple[FloatArray, FloatArray]:
@@ -151,16 +177,22 @@ def mfcc(audio: npt.NDArray[np.float32]) -> tuple[FloatArray, FloatArray]:
     fr = frames(audio, FRAME, HOP)
     if not len(fr):
         return np.zeros((0, N_CEPS)), np.zeros(0)
-    power = (fr**2).mean(axis=1)
-    spec = np.abs(np.fft.rfft(fr * _WINDOW, NFFT, axis=1)) ** 2
-    logmel = np.log(np.maximum(spec @ _MEL.T, 1e-10))
-    return logmel @ _DCT.T, power
+    power = np.empty(len(fr))
+    ceps = np.empty((len(fr), N_CEPS))
+    for start in range(0, len(fr), BATCH):  # batches keep memory flat on long chunks
+        batch = np.array(fr[start : start + BATCH])
+        power[start : start + BATCH] = np.einsum("ij,ij->i", batch, batch, dtype=np.float64) / FRAME
+        spec = np.fft.rfft(batch * _WINDOW, NFFT, axis=1)
+        energy = spec.real**2 + spec.imag**2
+        logmel = np.log(np.maximum(energy @ _MEL_T, 1e-10))
+        ceps[start : start + BATCH] = logmel @ _DCT_T
+    return ceps, power
 
 
 # --- the signature ---------------------------------------------------------------------
 
 #: Per-dimension scale: F0 in semitones, then MFCC 1..12 (see docs/thresholds.md).
-SCALES = np.array([2.0, 3.0, 1.5, 1.5, 1.5] + [1.0] * 8)
+SCALES = np.array([1.5, 4.0, 3.0, 3.0, 3.0] + [2.0] * 8)
 
 Span = tuple[int, int]
 
@@ -280,7 +312,7 @@ def analyse(audio: npt.NDArray[np.float32], signature: Signature = DEFAULT) -> V
     else:
         fr = frames(data, FRAME, HOP)
         feats = frame_features(data)
-        spans = speech_spans(active_mask((fr**2).mean(axis=1)))
+        spans = speech_spans(active_mask(np.einsum("ij,ij->i", fr, fr, dtype=np.float64) / FRAME))
         vectors = signature.embed(data, list(spans)) if spans else []
     median, spread = pitch_summary(feats)
     whole, first, second = vectors if len(vectors) == 3 else (None, None, None)

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from remediate.audio import voice
+from remediate.audio.listen import Listener
 from remediate.audio.loudness import LoudnessMeter
 
 FULL_SCALE = 32768.0
@@ -37,6 +38,7 @@ class ProbeSettings:
     silence_relative_db: float = 40.0
     silence_absolute_dbfs: float = -60.0
     loudness: bool = False
+    dnsmos: bool = False
 
 
 def db(power: float) -> float:
@@ -89,6 +91,7 @@ class Accumulator:
         self.chunk: npt.NDArray[np.float32] | None = None  # allocated on first use
         self.chunk_n = 0
         self.voice = voice.VoiceTotals()
+        self.listener = Listener(dnsmos=settings.dnsmos)  # voice signature, DNSMOS
 
     def add(self, block: npt.NDArray[np.int16]) -> None:
         """Fold one int16 block into every statistic (hot path: int16-native where possible)."""
@@ -155,9 +158,11 @@ class Accumulator:
             mono = mono[take:]
             if self.chunk_n == self.chunk_max:
                 self.voice.add(self.chunk, self.rate)
+                self.listener.add(self.chunk, self.rate)
                 self.chunk_n = 0
         if final and self.chunk is not None and self.chunk_n:
             self.voice.add(self.chunk[: self.chunk_n], self.rate)
+            self.listener.add(self.chunk[: self.chunk_n], self.rate)
             self.chunk_n = 0
 
     def fingerprint(self) -> str:
@@ -190,6 +195,7 @@ class Accumulator:
         out.update(self._silence())
         self._voice(np.zeros(0, np.float32), final=True)
         out.update(self.voice.finish())
+        out.update(self.listener.finish())
         if not out.get("speech_ratio"):
             out["snr_db"] = None  # no speech: a signal-to-noise ratio means nothing
         if self.settings.loudness:

@@ -85,14 +85,19 @@ def voice_speaker_change(c: Check, r: Row, p: Profile) -> Hit | None:
     severity=WARNING,
     fixable=False,
     description="the voice differs from the rest of the corpus: read by another person",
-    reads=("speaker.outlier_ratio", "speaker.min_pairs"),
+    reads=(
+        "speaker.outlier_ratio",
+        "speaker.min_pairs",
+        "noise.min_snr_db",
+        "level.clip_error_fraction",
+    ),
     bands=(
         Band(ERROR, ">=", "speaker.outlier_error"),
         Band(WARNING, ">=", "speaker.outlier_warning"),
     ),
 )
 def voice_speaker_outlier(c: Check, facts: CorpusFacts, p: Profile) -> Found:
-    rows = [r for r in facts.rows if _signature(r) is not None and audible(r, p)]
+    rows = [r for r in facts.rows if _signature(r) is not None and _clean(r, p)]
     if len(rows) < p.speaker.min_pairs:
         return
     # numpy only here: `remediate checks` imports this module and must start fast
@@ -109,6 +114,18 @@ def voice_speaker_outlier(c: Check, facts: CorpusFacts, p: Profile) -> Found:
         heard = f"; F0 {f0:.0f} Hz, corpus {pitch:.0f} Hz" if f0 and pitch else ""
         message = f"voice {distance:.2f} from the corpus voice (typical {typical:.2f}{heard})"
         yield r[C.PAIR_ID], Hit(message, round(distance, 3), band=band)
+
+
+def _clean(r: Row, p: Profile) -> bool:
+    """Audible and not degraded: heavy noise or clipping moves a clip's signature away from
+    its speaker's, and those clips have their own findings, so they are neither judged nor
+    part of the corpus voice."""
+    snr, clipped = num(r.get(C.SNR_DB)), num(r.get(C.CLIP_FRACTION))
+    if snr is not None and snr < p.noise.min_snr_db:
+        return False
+    if clipped is not None and clipped >= p.level.clip_error_fraction:
+        return False
+    return audible(r, p)
 
 
 def _signature(r: Row) -> list[float] | None:
