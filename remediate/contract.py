@@ -28,6 +28,7 @@ import pyarrow as pa
 
 from remediate import columns as C
 from remediate._version import __version__
+from remediate.rerecord import RERECORD_COLUMNS
 
 #: Version of the output layout (columns, types, summary keys). Integers; see the docstring.
 SCHEMA_VERSION: Final = 1
@@ -42,6 +43,7 @@ FINDINGS: Final = "findings.parquet"
 MEASUREMENTS: Final = "measurements.parquet"
 REPORT: Final = "report.parquet"
 MANIFEST: Final = "manifest.csv"
+RERECORD: Final = "rerecord.csv"  # run, scan: what people must record or write again
 SUMMARY: Final = "summary.json"  # written last by run, scan and fix: its presence = complete
 JOB_FILE: Final = "job.json"  # fetch: the job detail as received
 TENANT_CFG_FILE: Final = "tenant-duration-cfg.json"  # ShowTenantDurationCfg as received
@@ -136,6 +138,7 @@ PARQUET_OUTPUTS: Final = {
 #: CSV outputs by file name: their header, in order.
 CSV_OUTPUTS: Final = {
     MANIFEST: C.MANIFEST_COLUMNS,
+    RERECORD: RERECORD_COLUMNS,
     DROPPED: C.DROPPED_COLUMNS,
 }
 
@@ -172,6 +175,7 @@ RUN_SUMMARY_KEYS: Final = (
     "bad_names",
     "scan",
     "assess",
+    "rerecord",
     "outputs",
 )
 #: Keys of the fix summary beyond the provenance.

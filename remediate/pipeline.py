@@ -35,6 +35,7 @@ from remediate.report import (
     write_manifest,
     write_parquet,
 )
+from remediate.rerecord import RERECORD_COLUMNS, rerecord_list
 from remediate.scan import ScanOptions, ScanStats, measure
 from remediate.summary import summarise
 from remediate.verdict import decide
@@ -55,6 +56,7 @@ class RunResult:
     manifest: pd.DataFrame
     summary: dict[str, Any]
     stats: ScanStats
+    rerecord: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=RERECORD_COLUMNS))
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
@@ -152,6 +154,7 @@ def analyse(
         "workers": stats.workers,
     }
     summary["assess"] = assessed
+    rerecord, summary["rerecord"] = rerecord_list(report, findings, measurements, profile)
     return RunResult(
         config,
         profile,
@@ -164,6 +167,7 @@ def analyse(
         manifest,
         summary,
         stats,
+        rerecord,
     )
 
 
@@ -255,8 +259,13 @@ def _write(
         write_parquet(measurements, stage / K.MEASUREMENTS, K.MEASUREMENTS_OUTPUT, meta)
         write_parquet(result.report, stage / K.REPORT, K.REPORT_OUTPUT, meta)
         write_manifest(stage / K.MANIFEST, result.manifest)
+        write_manifest(stage / K.RERECORD, result.rerecord)
         names.update(
-            findings=K.FINDINGS, measurements=K.MEASUREMENTS, report=K.REPORT, manifest=K.MANIFEST
+            findings=K.FINDINGS,
+            measurements=K.MEASUREMENTS,
+            report=K.REPORT,
+            manifest=K.MANIFEST,
+            rerecord=K.RERECORD,
         )
         outputs = {key: out / name for key, name in names.items()}
         if extra is not None:

@@ -32,6 +32,7 @@ OUTPUT_FILES = [
     "manifest.csv",
     "measurements.parquet",
     "report.parquet",
+    "rerecord.csv",
     "summary.json",
 ]
 
@@ -182,6 +183,7 @@ def test_output_files_exist(result: pipeline.RunResult) -> None:
         "measurements": "measurements.parquet",
         "report": "report.parquet",
         "manifest": "manifest.csv",
+        "rerecord": "rerecord.csv",
         "summary": "summary.json",
     }
 

@@ -62,6 +62,7 @@ def test_scan_after_run_and_run_after_fetch_leave_only_their_own_files(
             "manifest.csv",
             "measurements.parquet",
             "report.parquet",
+            "rerecord.csv",
             "summary.json",
         ]
     )

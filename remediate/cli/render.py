@@ -153,6 +153,17 @@ def run_summary(
             f"Edition {edition.get('name')}: {edition.get('pairs_resubmittable')} pairs to resubmit, "
             f"{required} required ({ok})."
         )
+    rerecord = summary.get("rerecord") or {}
+    if rerecord.get("pairs"):
+        by_action = ", ".join(f"{n} {a}" for a, n in rerecord.get("by_action", {}).items() if n)
+        lines.append(f"For people: {by_action} (rerecord.csv, with the sentence to read).")
+    if rerecord.get("needed_more"):
+        lines.append(
+            f"The edition needs {rerecord['needed_more']} more good pair(s) to reach its count."
+        )
+    if rerecord.get("leave_out"):
+        ids = ", ".join(str(x["pair_id"]) for x in rerecord["leave_out"])
+        lines.append(f"Surplus: leave out pair(s) {ids} (lowest quality first; see rerecord.py).")
     outputs = summary.get("outputs", {})
     if outputs.get("report"):
         lines.append(f"Report: {outputs['report']}")
