@@ -303,13 +303,7 @@ def _round_doc(plan: _Plan, outcome: JobOutcome, started: str) -> dict[str, Any]
         "started_at": started,
         "finished_at": H.now_utc(),
         "status": outcome.status,
-        "verdicts": outcome.verdicts,
-        "pairs": outcome.pairs,
-        "pairs_needed": outcome.pairs_needed,
-        "unmatched_entries": outcome.unmatched_entries,
-        "previous_round": outcome.previous_round,
-        "changes": outcome.changes,
-        "audit_reasons": outcome.audit_reasons,
+        **{name: getattr(outcome, name) for name in K.ROUND_RESULT_KEYS},
     }
 
 
@@ -346,15 +340,7 @@ def _run_round(
 
 def _from_previous(outcome: JobOutcome, doc: dict[str, Any]) -> None:
     """An unchanged job reports its latest round as recorded."""
-    for name in (
-        "verdicts",
-        "pairs",
-        "pairs_needed",
-        "unmatched_entries",
-        "previous_round",
-        "changes",
-        "audit_reasons",
-    ):
+    for name in K.ROUND_RESULT_KEYS:
         setattr(outcome, name, doc.get(name))
 
 

@@ -206,6 +206,17 @@ BATCH_SUMMARY_KEYS: Final = (
     "exit_code",
     "jobs",
 )
+#: What a round found: in round.json, and in its job's entry of batch-summary.json (also
+#: when the job is unchanged and the entry is copied from round.json).
+ROUND_RESULT_KEYS: Final = (
+    "verdicts",
+    "pairs",
+    "pairs_needed",
+    "unmatched_entries",
+    "previous_round",
+    "changes",
+    "audit_reasons",
+)
 #: Keys of each ``jobs[]`` entry of batch-summary.json.
 BATCH_JOB_KEYS: Final = (
     "job_id",
@@ -220,13 +231,7 @@ BATCH_JOB_KEYS: Final = (
     "round",
     "action",
     "out",
-    "verdicts",
-    "pairs",
-    "pairs_needed",
-    "unmatched_entries",
-    "previous_round",
-    "changes",
-    "audit_reasons",
+    *ROUND_RESULT_KEYS,
     "error",
     "exit_code",
     "api_calls",
@@ -245,13 +250,7 @@ ROUND_KEYS: Final = (
     "started_at",
     "finished_at",
     "status",
-    "verdicts",
-    "pairs",
-    "pairs_needed",
-    "unmatched_entries",
-    "previous_round",
-    "changes",
-    "audit_reasons",
+    *ROUND_RESULT_KEYS,
 )
 
 #: The ``edition`` object of both summaries: the requirement and whether it is met.
