@@ -591,3 +591,15 @@ def test_fix_on_the_pool_writes_the_same_bytes_as_one_process(
     assert sha(tmp_path / "jobs1" / "package.zip") == sha(tmp_path / "jobs2" / "package.zip")
     pd.testing.assert_frame_equal(results[1].fixes, results[2].fixes)
     assert len(results[1].fixes) > 0  # loudness normalisation touched every resubmitted clip
+
+
+def test_downmix_of_1024_correlated_channels_is_linear_and_right() -> None:
+    from remediate.fix.repair import choose_downmix
+
+    rng = np.random.default_rng(0)
+    voice = rng.standard_normal(4800)
+    x = voice[:, None] * 0.5 + rng.standard_normal((4800, 1024)) * 0.01  # one voice, 1024 mics
+    assert choose_downmix(x) == ("average", list(range(1024)))  # was 523,776 corrcoef calls
+    x[:, 700] = -x[:, 700]  # one channel wired in opposite phase
+    mode, keep = choose_downmix(x)
+    assert mode == "keep-strongest" and len(keep) == 1
