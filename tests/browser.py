@@ -175,7 +175,7 @@ class Browser:
     def open(self, url: str) -> None:
         self.events.clear()
         self.call("Page.navigate", {"url": url})
-        self.wait_for("Page.loadEventFired")
+        self.wait_for("Page.loadEventFired", timeout=180)
 
     def evaluate(self, expression: str, timeout: float = 60) -> Any:
         result = self.call(

@@ -242,7 +242,7 @@ AUDIO_STATE = """(async () => {
       if (el.readyState >= 1) { done('ok'); return; }
       el.addEventListener('loadedmetadata', () => done('ok'), {once: true});
       el.addEventListener('error', () => done('error ' + (el.error && el.error.code)), {once: true});
-      setTimeout(() => done('timeout'), 15000);
+      setTimeout(() => done('timeout'), 60000);
       el.load();
     });
     const card = el.closest('article');
@@ -286,7 +286,7 @@ def test_report_in_headless_chromium(demo: Path, tmp_path: Path) -> None:
     browser = Browser.launch(fresh_profile(tmp_path))
     try:
         browser.open((demo / REPORT_HTML).resolve().as_uri())
-        states = browser.evaluate(AUDIO_STATE, timeout=120)
+        states = browser.evaluate(AUDIO_STATE, timeout=600)
         filtered = browser.evaluate(FILTER)
         top = browser.screenshot(shots / "report-top.png")
         browser.screenshot(shots / "report-full.png", full_page=True)
