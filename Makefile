@@ -93,11 +93,10 @@ constraints:  ## Re-pin constraints.txt: resolve pyproject.toml in a fresh venv 
 	  .venv-constraints/bin/python -m pip freeze --exclude remediate; } > constraints.txt
 	rm -rf .venv-constraints
 
-mutate: $(STAMP)  ## Mutation testing (mutmut) on checks, verdict and summary; slow: MUTATE_MAX_CHILDREN=2
+mutate: $(STAMP)  ## Mutation testing (mutmut, [tool.mutmut]) of verdict, summary and checks; slow (see docs/testing.md)
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children $${MUTATE_MAX_CHILDREN:-2} || true
-	$(BIN)/mutmut results > out/mutmut-results.txt || true
-	$(BIN)/python scripts/mutation_score.py
+	$(BIN)/mutmut run --max-children $${MUTATE_MAX_CHILDREN:-2}
+	$(BIN)/python scripts/mutation_score.py mutants
 
 clean:  ## Remove outputs and caches (not the venv)
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache bench/work
