@@ -88,8 +88,12 @@ def discover(root: Path) -> CorpusListing:
 
     Raises CorpusError when root does not exist, is not a folder or cannot be listed.
     """
-    if not root.exists():
-        raise CorpusError(f"corpus folder not found: {root}", path=root)
+    try:
+        os.stat(root)
+    except FileNotFoundError:
+        raise CorpusError(f"corpus folder not found: {root}", path=root) from None
+    except OSError as exc:  # a name past PATH_MAX, a loop of links...
+        raise CorpusError(f"cannot open corpus folder {root}: {exc.strerror}", path=root) from None
     if not root.is_dir():
         raise CorpusError(f"corpus path is not a folder: {root}", path=root)
     if not os.access(root, os.R_OK | os.X_OK):

@@ -42,6 +42,7 @@ class FormatRules:
 @dataclass(frozen=True)
 class DurationRules:
     min_s: float
+    error_min_s: float
     max_s: float
 
 
@@ -49,6 +50,7 @@ class DurationRules:
 class LevelRules:
     silent_peak_dbfs: float
     quiet_rms_dbfs: float
+    error_quiet_rms_dbfs: float
     clip_level: int
     clip_warn_samples: int
     clip_error_fraction: float
@@ -63,14 +65,18 @@ class SilenceRules:
     relative_db: float
     absolute_dbfs: float
     max_edge_s: float
+    error_max_edge_s: float
     keep_padding_s: float
     min_speech_ratio: float
+    error_min_speech_ratio: float
 
 
 @dataclass(frozen=True)
 class NoiseRules:
     max_noise_floor_dbfs: float
+    error_max_noise_floor_dbfs: float
     min_snr_db: float
+    error_min_snr_db: float
     min_bandwidth_ratio: float
     fake_rate_bandwidth_hz: float
 
@@ -107,6 +113,10 @@ class CpsRules:
     latin_max: float
     han_min: float
     han_max: float
+    error_latin_min: float
+    error_latin_max: float
+    error_han_min: float
+    error_han_max: float
 
 
 @dataclass(frozen=True)

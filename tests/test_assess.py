@@ -14,7 +14,7 @@ from remediate import columns as C
 from remediate.cli import cli
 from remediate.profiles import load_profile
 
-PROFILE = load_profile("middle")  # snr >= 25 dB, RMS >= -40 dBFS, Latin 5–30 chars/s
+PROFILE = load_profile("middle")  # snr >= 25 dB, RMS >= -30 dBFS, Latin 5–25 chars/s
 
 
 def frames(rows: list[dict[str, object]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -44,7 +44,7 @@ def test_pair_values_ranges_and_flags() -> None:
     per = A.pair_assessment(pairs, meas, PROFILE).set_index(C.PAIR_ID)
     assert list(per.columns) == A.assessment_columns()[1:]
     assert per.loc["a", "speed"] == pytest.approx(10.0)
-    assert per.loc["a", "speed_expected"] == "5-30" and per.loc["a", "snr_expected"] == ">=25"
+    assert per.loc["a", "speed_expected"] == "5-25" and per.loc["a", "snr_expected"] == ">=25"
     assert not per.loc["a", ["speed_out_of_range", "sound_out_of_range", "snr_out_of_range"]].any()
     assert per.loc["b", "snr_out_of_range"] and per.loc["b", "dnsmos_ovrl_out_of_range"]
     assert not per.loc["b", "dnsmos_bak_out_of_range"]

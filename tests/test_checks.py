@@ -217,9 +217,15 @@ def test_silent_real_file(tmp_path: Path) -> None:
     assert -70.0 < f[C.VALUE] < -55.0
 
 
-def test_quiet_warning() -> None:
-    f = one(check([clean_row(0, **{C.RMS_DBFS: -42.0})]), "0", "audio-quiet")
-    assert (f[C.SEVERITY], f[C.VALUE], f[C.THRESHOLD]) == ("warning", -42.0, -40.0)
+@pytest.mark.parametrize(
+    ("rms", "severity", "threshold"),
+    [(-31.0, "warning", -30.0), (-35.0, "error", -33.0), (-42.0, "error", -33.0)],
+)
+def test_quiet_is_graded_by_level(rms: float, severity: str, threshold: float) -> None:
+    # Issue 10: a clip at -35 dBFS was kept as a mere warning; it is now in the error band.
+    f = one(check([clean_row(0, **{C.RMS_DBFS: rms})]), "0", "audio-quiet")
+    assert (f[C.SEVERITY], f[C.VALUE], f[C.THRESHOLD]) == (severity, rms, threshold)
+    assert f[C.BAND] == f"{severity} < {threshold:g}"
 
 
 def test_dc_offset() -> None:
@@ -532,7 +538,7 @@ def test_text_language_with_set_override() -> None:
     assert "latin" in f[C.MESSAGE] and "CN" in f[C.MESSAGE]
     assert "text-language" not in codes(cn, "1") + codes(cn, "2")
 
-    en = check(rows, load_profile("basic", ["text.language=en"]))
+    en = check(rows, load_profile("basic", ["text.language=EN"]))  # an enum since issue 9.6
     assert "text-language" in codes(en, "1")
     assert "text-language" not in codes(en, "0")
 
@@ -554,10 +560,10 @@ def test_cps_range_uses_the_trimmed_duration() -> None:
     )
     found = check([fast, padded, slow])
 
-    for pid in ("0", "1"):
+    for pid in ("0", "1"):  # 31 letters/s is past the 30/s error band (issue 10)
         f = one(found, pid, "text-cps-range")
-        assert (f[C.VALUE], f[C.THRESHOLD], f[C.SEVERITY]) == (31.0, 30.0, "warning")
-    assert "text-cps-range" not in codes(found, "2")  # 62 / 3.0 = 20.7
+        assert (f[C.VALUE], f[C.THRESHOLD], f[C.SEVERITY]) == (31.0, 30.0, "error")
+    assert "text-cps-range" not in codes(found, "2")  # 62 / 3.0 = 20.7, under the 25/s warning
 
 
 def test_cps_outlier_among_ten_normal_pairs() -> None:
@@ -590,7 +596,7 @@ def test_cps_outlier_needs_enough_pairs() -> None:
             2.4,
             9.0,
         ),  # 28 han in 2 s
-        ("好\n", 6.0, 1.5),
+        ("好\n", 6.0, 1.0),  # 0.18/s: under the 1/s error band
     ],
 )
 def test_cps_range_bounds(text: str, duration: float, bound: float) -> None:

@@ -58,13 +58,16 @@ def corr(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def fake_speech(seconds: float, seed: int, level: float = 0.2, pause: float = 0.3) -> np.ndarray:
-    """Broadband noise bursts (full bandwidth, so no fake-rate finding) between quiet edges."""
+    """Broadband noise bursts (full bandwidth, so no fake-rate finding) between quiet edges,
+    with a 100 ms pause every 0.5 s as speech has: without pauses the SNR estimate rightly
+    reads steady noise bursts as noise (an audio-low-snr error)."""
     rng = np.random.default_rng(seed)
     n = round(seconds * RATE)
     x = rng.normal(0, 1e-4, n)
     edge = round(pause * RATE)
     body = rng.normal(0, level / 3, n - 2 * edge)
-    envelope = 0.6 + 0.4 * np.sin(np.linspace(0, 12 * np.pi, body.size)) ** 2
+    t = np.arange(body.size) / RATE
+    envelope = (0.6 + 0.4 * np.sin(np.linspace(0, 12 * np.pi, body.size)) ** 2) * (t % 0.5 < 0.4)
     x[edge : n - edge] += body * envelope
     return np.clip(x, -0.9, 0.9)
 
@@ -400,8 +403,10 @@ def test_dc_offset_removed_and_float_requantised(tmp_path: Path) -> None:
 def test_loudness_normalisation_under_ceiling(tmp_path: Path) -> None:
     pyln = pytest.importorskip("pyloudnorm")
     corpus = tmp_path / "corpus"
-    quiet = fake_speech(6.0, seed=4, level=0.02)  # about -40 LUFS, peak far below the ceiling
-    peaky = fake_speech(6.0, seed=5, level=0.02)
+    # About -31 dBFS RMS: quiet (a warning) but above the audio-quiet error band, which a
+    # clip at -40 dBFS would now fall in (dropped, not normalised).
+    quiet = fake_speech(6.0, seed=4, level=0.12)
+    peaky = fake_speech(6.0, seed=5, level=0.12)
     peaky[RATE * 3] = 0.95  # one near-full-scale sample: the target gain would clip
     write_pair(corpus, "0", quiet)
     write_pair(corpus, "1", peaky)

@@ -259,3 +259,48 @@ def test_absurd_sample_rates_are_findings_with_bounded_memory(
     result = pipeline.scan(Config(corpus=root, out=tmp_path / "out", cache_dir=None, jobs=1))
     assert code in set(result.findings[C.CHECK])
     assert result.report[C.VERDICT].tolist() == ["drop"]
+
+
+def test_error_lines_stay_short_for_paths_past_path_max(tmp_path: Path) -> None:
+    corpus = tmp_path / ("d" * 250) / ("e" * 250)
+    long_path = "/".join(["x" * 250] * 20)  # over PATH_MAX (4096)
+    done = _run("scan", "--corpus", str(tmp_path / long_path), "--out", str(tmp_path / "o"))
+    assert done.returncode == 5, done.stderr
+    assert done.stderr.count("\n") == 1 and len(done.stderr) < 500 and " … " in done.stderr
+    assert not corpus.exists()
+
+
+def test_fix_run_dir_missing_and_dest_inside_the_run_folder(tmp_path: Path) -> None:
+    done = _run("fix", "--run-dir", str(tmp_path / "nowhere"), "--dest", str(tmp_path / "d"))
+    assert (
+        done.returncode == 11
+        and f"run directory {tmp_path / 'nowhere'} does not exist" in done.stderr
+    )
+    root = tmp_path / "corpus"
+    _pair(root, 0)
+    out = tmp_path / "out"
+    assert _run("scan", "--corpus", str(root), "--out", str(out)).returncode == 0
+    done = _run("fix", "--run-dir", str(out), "--dest", str(out / "fixed"))
+    assert done.returncode == 11 and "is inside the run directory" in done.stderr
+    assert not (out / "fixed").exists()
+
+
+def test_fix_with_colliding_pair_ids_in_subfolders_and_one_dropped(tmp_path: Path) -> None:
+    from wavs import sine
+
+    root = tmp_path / "corpus"
+    write(root / "a" / "audio_1.wav", clean_clip(5.5, seed=1))
+    (root / "a" / "text_1.txt").write_text(SENTENCE)
+    write(root / "b" / "audio_1.wav", sine(5.5, 1.0))  # heavily clipped: dropped
+    (root / "b" / "text_1.txt").write_text(SENTENCE + "b")
+    out, dest = tmp_path / "out", tmp_path / "fixed"
+    assert _run("scan", "--corpus", str(root), "--out", str(out)).returncode == 0
+    done = _run("fix", "--run-dir", str(out), "--dest", str(dest))
+    assert done.returncode == 0, done.stderr  # was: KeyError '1@a' (re-check renamed it "1")
+    manifest = pd.read_csv(dest / "manifest.csv")
+    assert manifest["audio_name"].tolist() == ["a/audio_1.wav"]
+    # Everything dropped: the re-check of an empty fixed tree is not an empty-corpus error.
+    (root / "a" / "audio_1.wav").write_bytes(b"")
+    assert _run("scan", "--corpus", str(root), "--out", str(out)).returncode == 0
+    done = _run("fix", "--run-dir", str(out), "--dest", str(dest))
+    assert done.returncode == 0, done.stderr

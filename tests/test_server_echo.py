@@ -167,3 +167,22 @@ def test_lone_surrogates_from_the_api_do_not_crash(
     system = errors[errors["source"] == "system"]  # the operation log adds its own row
     assert list(system["error_message"]) == ["bad \ufffd"]
     assert list(system["audio_name"]) == ["a\ufffd.wav"]
+
+
+def test_escape_sequences_from_the_server_are_never_printed(url: str, fake: EchoingFake) -> None:
+    fake.echo = False
+    fake.jobs["job-1"]["voice_name"] = "voice\x1b]0;pwned\x07 \x1b[2J\x1b[31mred\x9b"
+    result = _invoke(["jobs", "--project-id", PROJECT, "--endpoint", url], AKSK_ENV)
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "\x1b" not in result.stdout and "\x07" not in result.stdout and "\x9b" not in result.stdout
+    )
+    assert "voice red" in result.stdout
+    fake.faults.append(
+        Reply(404, json.dumps({"error_code": "X", "error_msg": "no\x1b[2J job\x07"}).encode())
+    )
+    result = _invoke(["jobs", "--project-id", PROJECT, "--endpoint", url], AKSK_ENV)
+    assert result.exit_code == 8
+    assert (
+        result.stderr.count("\n") == 1 and "\x1b" not in result.stderr and "no job" in result.stderr
+    )

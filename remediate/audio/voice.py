@@ -127,7 +127,11 @@ def spectrogram(x: F32, rate: int) -> Spectrogram:
     octave_power = np.full((count, len(octaves)), np.nan, np.float64)
     level_spectra = np.zeros((int(-MIN_DB) + 1, bins), np.float64)
     for i in range(0, count, STFT_SLICE_FRAMES):
-        spec = np.fft.rfft(frames[i : i + STFT_SLICE_FRAMES] * window, axis=1)
+        block = frames[i : i + STFT_SLICE_FRAMES]
+        # Each frame's mean removed first: through the window a DC offset leaks into bins
+        # 1-2, where it would read as noise (an offset is fixable; noise is not).
+        block = block - block.mean(axis=1, keepdims=True, dtype=np.float64).astype(np.float32)
+        spec = np.fft.rfft(block * window, axis=1)
         power = (spec.real**2 + spec.imag**2) * weights
         n = power.shape[0]
         frame_power[i : i + n] = total = power[:, 1:].sum(axis=1, dtype=np.float64)

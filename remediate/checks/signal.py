@@ -185,7 +185,10 @@ def audio_dc_offset(c: Check, r: Row, p: Profile) -> Hit | None:
     severity=WARNING,
     fixable=False,
     description="overall RMS very low",
-    bands=(Band(WARNING, "<", "level.quiet_rms_dbfs"),),
+    bands=(
+        Band(WARNING, "<", "level.quiet_rms_dbfs"),
+        Band(ERROR, "<", "level.error_quiet_rms_dbfs"),
+    ),
 )
 def audio_quiet(c: Check, r: Row, p: Profile) -> Hit | None:
     return graded(c, r, p, C.RMS_DBFS, "RMS {value:.1f} dBFS")
@@ -197,7 +200,10 @@ def audio_quiet(c: Check, r: Row, p: Profile) -> Hit | None:
     severity=WARNING,
     fixable=True,
     description="too much leading silence; trimmed by the fix",
-    bands=(Band(WARNING, ">", "silence.max_edge_s"),),
+    bands=(
+        Band(WARNING, ">", "silence.max_edge_s"),
+        Band(ERROR, ">", "silence.error_max_edge_s"),
+    ),
 )
 def audio_silence_lead(c: Check, r: Row, p: Profile) -> Hit | None:
     return graded(c, r, p, C.LEAD_SILENCE_S, "{value:.2f} s of leading silence")
@@ -209,7 +215,10 @@ def audio_silence_lead(c: Check, r: Row, p: Profile) -> Hit | None:
     severity=WARNING,
     fixable=True,
     description="too much trailing silence; trimmed by the fix",
-    bands=(Band(WARNING, ">", "silence.max_edge_s"),),
+    bands=(
+        Band(WARNING, ">", "silence.max_edge_s"),
+        Band(ERROR, ">", "silence.error_max_edge_s"),
+    ),
 )
 def audio_silence_trail(c: Check, r: Row, p: Profile) -> Hit | None:
     return graded(c, r, p, C.TRAIL_SILENCE_S, "{value:.2f} s of trailing silence")
@@ -242,10 +251,13 @@ def audio_too_long(c: Check, r: Row, p: Profile) -> Hit | None:
 @check(
     "audio-too-short",
     category=QUALITY,
-    severity=INFO,
+    severity=WARNING,
     fixable=False,
-    description="under the recommended clip minimum (5 s): accepted, advised against",
-    bands=(Band(INFO, "<", "duration.min_s"),),
+    description="under the recommended clip minimum (5 s); an error under the hard floor (2 s)",
+    bands=(
+        Band(WARNING, "<", "duration.min_s"),
+        Band(ERROR, "<", "duration.error_min_s"),
+    ),
 )
 def audio_too_short(c: Check, r: Row, p: Profile) -> Hit | None:
     duration = num(r[C.DURATION_S]) or 0.0
@@ -261,7 +273,10 @@ def audio_too_short(c: Check, r: Row, p: Profile) -> Hit | None:
     severity=WARNING,
     fixable=False,
     description="little speech between the first and last active frame",
-    bands=(Band(WARNING, "<", "silence.min_speech_ratio"),),
+    bands=(
+        Band(WARNING, "<", "silence.min_speech_ratio"),
+        Band(ERROR, "<", "silence.error_min_speech_ratio"),
+    ),
 )
 def audio_low_speech(c: Check, r: Row, p: Profile) -> Hit | None:
     speech = num(r[C.SPEECH_RATIO])
@@ -279,7 +294,10 @@ def audio_low_speech(c: Check, r: Row, p: Profile) -> Hit | None:
     severity=WARNING,
     fixable=False,
     description="noise floor in pauses above the profile limit",
-    bands=(Band(WARNING, ">", "noise.max_noise_floor_dbfs"),),
+    bands=(
+        Band(WARNING, ">", "noise.max_noise_floor_dbfs"),
+        Band(ERROR, ">", "noise.error_max_noise_floor_dbfs"),
+    ),
 )
 def audio_noise_floor(c: Check, r: Row, p: Profile) -> Hit | None:
     return graded(c, r, p, C.NOISE_FLOOR_DBFS, "noise floor {value:.1f} dBFS in pauses")
@@ -291,7 +309,10 @@ def audio_noise_floor(c: Check, r: Row, p: Profile) -> Hit | None:
     severity=WARNING,
     fixable=False,
     description="estimated SNR below the profile limit",
-    bands=(Band(WARNING, "<", "noise.min_snr_db"),),
+    bands=(
+        Band(WARNING, "<", "noise.min_snr_db"),
+        Band(ERROR, "<", "noise.error_min_snr_db"),
+    ),
 )
 def audio_low_snr(c: Check, r: Row, p: Profile) -> Hit | None:
     return graded(c, r, p, C.SNR_DB, "estimated SNR {value:.1f} dB")

@@ -222,12 +222,17 @@ def text_language(c: Check, r: Row, p: Profile) -> Hit | None:
     category=CONTENT,
     severity=WARNING,
     fixable=False,
-    description="characters per second of speech outside the profile bounds",
+    description="characters per second of speech outside the normal range; an error where "
+    "no speech is that fast or slow",
     bands=(
         Band(WARNING, "<", "text.cps.latin_min", on="latin"),
         Band(WARNING, ">", "text.cps.latin_max", on="latin"),
         Band(WARNING, "<", "text.cps.han_min", on="han"),
         Band(WARNING, ">", "text.cps.han_max", on="han"),
+        Band(ERROR, "<", "text.cps.error_latin_min", on="latin"),
+        Band(ERROR, ">", "text.cps.error_latin_max", on="latin"),
+        Band(ERROR, "<", "text.cps.error_han_min", on="han"),
+        Band(ERROR, ">", "text.cps.error_han_max", on="han"),
     ),
 )
 def text_cps_range(c: Check, r: Row, p: Profile) -> Hit | None:

@@ -27,6 +27,7 @@ from remediate.metastudio.defaults import (
     REGIONS,
 )
 from remediate.profiles import DEFAULT_EDITION, EDITIONS, LANGUAGES
+from remediate.safetext import printable
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,8 +38,22 @@ class RemediateClickError(click.ClickException):
     """A RemediateError shown as one ``Error: ...`` line with its own exit code."""
 
     def __init__(self, error: RemediateError) -> None:
-        super().__init__(str(error))
+        super().__init__(one_line(str(error)))
         self.exit_code = error.exit_code  # type: ignore[misc]
+
+
+#: An error line longer than this is cut in the middle (a path past PATH_MAX made 5,000).
+ERROR_LINE_MAX = 400
+
+
+def one_line(text: str) -> str:
+    """An error message as one printable line of at most ERROR_LINE_MAX characters: control
+    characters and escape sequences (from a server, a file name) removed, the middle cut."""
+    text = " ".join(printable(text).split())
+    if len(text) <= ERROR_LINE_MAX:
+        return text
+    half = ERROR_LINE_MAX // 2 - 2
+    return f"{text[:half]} … {text[-half:]}"
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from remediate import columns as C
+from remediate.safetext import printable
 
 #: The terminal summary lists at most this many pairs needing attention.
 MAX_ATTENTION_ROWS = 40
@@ -85,7 +86,8 @@ def table(
     cap = max_width if max_width is not None else (LOG_CELL_MAX if width is None else None)
 
     def cell(v: Any) -> str:
-        s = " ".join(("" if v is None else str(v)).split())
+        # printable: a server's job fields may carry escape sequences (\x1b]0;...\x07).
+        s = " ".join(printable("" if v is None else str(v)).split())
         return s if cap is None else cut(s, cap)
 
     body = [[cell(v) for v in row] for row in rows]

@@ -26,7 +26,7 @@ import math
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -454,6 +454,12 @@ class FixResult:
 
 def read_run_dir(run_dir: Path) -> RunDir:
     """Load a run directory; FixError when it is not one (missing or unreadable files)."""
+    if not run_dir.is_dir():
+        what = "is not a folder" if run_dir.exists() else "does not exist"
+        raise FixError(
+            f"run directory {run_dir} {what}",
+            hint="pass the --out folder of a finished `remediate run` or `remediate scan`",
+        )
     missing = [name for name in K.RUN_FILES_FOR_FIX if not (run_dir / name).is_file()]
     if missing:
         raise FixError(
@@ -507,6 +513,11 @@ def check_dest(dest: Path, corpus: Path, run_dir: Path) -> None:
         raise FixError(f"--dest {dest} contains the corpus {corpus}; it would be replaced")
     if _inside(r, d):
         raise FixError(f"--dest {dest} contains the run directory {run_dir}")
+    if _inside(d, r):
+        raise FixError(
+            f"--dest {dest} is inside the run directory {run_dir}",
+            hint="the next run into that folder would remove it; choose a folder beside it",
+        )
     if d.exists() or d.is_symlink():
         if not d.is_dir():
             raise FixError(f"--dest {dest} exists and is not a folder")
@@ -669,7 +680,25 @@ def _recheck(
         skip_checks=run.skip_checks,
         only_checks=run.only_checks,
     )
-    result = analyse(config, empty_audit_frame(), progress=progress, bar_label="Re-checking")
+    result = analyse(
+        config, empty_audit_frame(), progress=progress, bar_label="Re-checking", allow_empty=True
+    )
+    # The fixed tree is discovered afresh, so its pair ids can differ from the run's (pairs
+    # "1@a" and "1@b" become "1" when one of them was dropped): the files say which pair is
+    # which, so every frame is put back on the run's ids.
+    original = {audio: pid for pid, (audio, _) in written.items()}
+    ids = {
+        r[C.PAIR_ID]: original[r[C.AUDIO_NAME]]
+        for r in C.records(result.pairs)
+        if r[C.AUDIO_NAME] in original
+    }
+    result = replace(
+        result,
+        pairs=_renamed(result.pairs, ids),
+        measurements=_renamed(result.measurements, ids),
+        findings=_renamed(result.findings, ids),
+        report=_renamed(result.report, ids),
+    )
     errors = result.findings[result.findings[C.SEVERITY] == C.SEVERITY_ERROR]
     unresolved: dict[str, str] = {}
     for f in C.records(errors):
@@ -680,6 +709,13 @@ def _recheck(
     frame = frame.merge(result.report[[C.PAIR_ID, C.VERDICT, C.CHECKS]], on=C.PAIR_ID, how="left")
     frame.attrs["findings"] = result.findings
     return frame, unresolved
+
+
+def _renamed(frame: pd.DataFrame, ids: dict[str, str]) -> pd.DataFrame:
+    out = frame.copy()
+    out[C.PAIR_ID] = out[C.PAIR_ID].map(lambda p: ids.get(p, p) if isinstance(p, str) else p)
+    out[C.PAIR_ID] = out[C.PAIR_ID].astype(frame[C.PAIR_ID].dtype)
+    return out
 
 
 def _dropped(
