@@ -252,6 +252,10 @@ AUDIT_ENTRY_IDS: Final = "audit_entry_ids"
 CHECKS: Final = "checks"
 VERDICT: Final = "verdict"
 REASONS: Final = "reasons"
+#: the verdict rests on an assumption (an inferred audit code or cause, a category read from
+#: a message) or keeps a warning no fix resolves: a person should look (review_reasons say why)
+NEEDS_REVIEW: Final = "needs_review"
+REVIEW_REASONS: Final = "review_reasons"
 
 VERDICT_KEEP: Final = "keep"
 VERDICT_FIX: Final = "fix"
@@ -273,6 +277,8 @@ REPORT_DTYPES: Final[dict[str, str]] = {
     CHECKS: LIST_STR,
     VERDICT: STR,
     REASONS: LIST_STR,
+    NEEDS_REVIEW: BOOL,
+    REVIEW_REASONS: LIST_STR,
 }
 REPORT_COLUMNS: Final = list(REPORT_DTYPES)
 

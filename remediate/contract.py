@@ -164,6 +164,7 @@ RUN_SUMMARY_KEYS: Final = (
     "only_checks",
     "pairs",
     "verdicts",
+    "needs_review",  # verdicts resting on an assumption or an unresolved warning
     "audit_entries",
     "audit_entries_accounted",
     "audit_error_codes",

@@ -30,6 +30,7 @@ def summarise(
     return {
         "pairs": len(pairs),
         "verdicts": verdicts,
+        "needs_review": int(pairs[C.NEEDS_REVIEW].sum()),
         "audit_entries": len(audit),
         "audit_entries_accounted": len(accounted),
         "audit_error_codes": _count(audit[C.ERROR_CODE]),

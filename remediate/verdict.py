@@ -145,6 +145,8 @@ def decide(
                 C.CHECKS: list(dict.fromkeys(f[C.CHECK] for f in found)),
                 C.VERDICT: decided.verdict,
                 C.REASONS: decided.reasons,
+                C.NEEDS_REVIEW: bool(decided.review),
+                C.REVIEW_REASONS: decided.review,
             }
         )
     for eid, note in unmatched:
@@ -164,6 +166,8 @@ def decide(
                 C.CHECKS: [],
                 C.VERDICT: C.VERDICT_UNMATCHED,
                 C.REASONS: [f"{e[C.SOURCE]} audit {_entry_text(e)} — {note}"],
+                C.NEEDS_REVIEW: False,
+                C.REVIEW_REASONS: [],
             }
         )
     return report_frame(rows)

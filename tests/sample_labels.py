@@ -39,13 +39,19 @@ TEXTS: dict[str, str] = {str(p.index): p.text for p in _PAIRS}
 #: Labelled verdicts the pipeline does not reach yet (none: the graded bands of issue 10.1
 #: drop 24 at 0.87 s, 26 at -54 dBFS RMS, 28 at 18.7 Han characters/s, and 25 once the
 #: probe measures SNR under continuous speech). Add a pair here, with the reason, only for a
-#: known gap.
-AWAITING_BANDS: frozenset[str] = frozenset()
+#: known gap: pair id -> (verdict today, needs_review today).
+AWAITING_BANDS: dict[str, tuple[str, bool]] = {}
 
 
 def expected_now() -> dict[str, str]:
     """The verdict the pipeline gives today: the labels, except the known gaps above."""
-    return {pid: ("keep" if pid in AWAITING_BANDS else v) for pid, v in LABELS.items()}
+    return {pid: AWAITING_BANDS.get(pid, (v, False))[0] for pid, v in LABELS.items()}
+
+
+def review_now() -> frozenset[str]:
+    """The pairs whose verdict needs review today: the labels, except the gaps above."""
+    awaiting = {pid for pid, (_, review) in AWAITING_BANDS.items() if review}
+    return (NEEDS_REVIEW - set(AWAITING_BANDS)) | awaiting
 
 
 def ids(verdict: str) -> list[str]:

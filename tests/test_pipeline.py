@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from sample_labels import LABELS, expected_now, ids
+from sample_labels import LABELS, expected_now, ids, review_now
 
 from remediate import columns as C
 from remediate import pipeline
@@ -68,6 +68,21 @@ def test_every_pair_gets_the_documented_verdict(report: pd.DataFrame) -> None:
 
     assert got == expected_now()
     assert list(pairs[C.PAIR_ID]) == [str(n) for n in range(len(LABELS))]
+
+
+def test_needs_review_is_exactly_the_labelled_pairs(report: pd.DataFrame) -> None:
+    pairs = report[report[C.PAIR_ID].notna()]
+
+    flagged = set(pairs[pairs[C.NEEDS_REVIEW]][C.PAIR_ID])
+
+    assert flagged == review_now()
+    assert "15" in flagged  # fixed on an inferred cause: GBK read as another language
+    assert pairs[C.NEEDS_REVIEW].dtype == bool
+    for r in C.records(pairs):
+        assert bool(len(r[C.REVIEW_REASONS])) == r[C.NEEDS_REVIEW], r[C.PAIR_ID]
+    assert list(pair(report, "15")[C.REVIEW_REASONS]) == [
+        "MSS.20020015: assumed caused by text-encoding"
+    ]
 
 
 def test_issue_10_trailing_space_does_not_turn_a_content_flag_into_fix(
@@ -312,6 +327,7 @@ def test_summary_counts(result: pipeline.RunResult) -> None:
         "unmatched": 4,
     }
     assert summary["pairs"] == 29
+    assert summary["needs_review"] == len(review_now())
     assert summary["audit_entries"] == 9
     assert summary["audit_entries_accounted"] == 9
     assert summary["audit_error_codes"] == {

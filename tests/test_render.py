@@ -92,3 +92,25 @@ def test_summary_reasons_use_the_whole_width_not_80_characters() -> None:
     assert reason not in narrow and "audio-clipping: xxx" in narrow
     assert all(cell_width(line) <= 70 for line in narrow.splitlines() if "audio_1" in line)
     assert reason in run_summary(summary, rows, width=None)  # a log: whole, up to the cap
+
+
+def test_summary_lists_kept_pairs_that_need_review_with_a_review_column() -> None:
+    rows = [_row(1, C.VERDICT_KEEP), _row(2, C.VERDICT_KEEP), _row(3, C.VERDICT_DROP)]
+    rows[0][C.NEEDS_REVIEW] = True
+    rows[1][C.NEEDS_REVIEW] = False
+    summary = {"verdicts": {"keep": 2, "drop": 1}, "pairs": 3, "needs_review": 1}
+    lines = run_summary(summary, rows).splitlines()
+    header = next(line for line in lines if line.startswith("pair "))
+    assert header.split() == ["pair", "verdict", "review", "file", "first", "reason"]
+    assert next(line for line in lines if line.startswith("1 ")).split()[:3] == [
+        "1",
+        "keep",
+        "yes",
+    ]
+    assert not any(line.startswith("2 ") for line in lines)  # a plain keep is not listed
+    assert next(line for line in lines if line.startswith("3 ")).split()[:3] == [
+        "3",
+        "drop",
+        "audio_3.wav",
+    ]
+    assert "1 verdicts need review" in "\n".join(lines)

@@ -330,3 +330,89 @@ def test_empty_report_frame() -> None:
 
     assert list(df.columns) == C.REPORT_COLUMNS
     assert len(df) == 0
+
+
+# --- needs_review: true exactly for a verdict that rests on an assumption or keeps an
+# unresolved warning --------------------------------------------------------------------------
+
+W, E = C.SEVERITY_WARNING, C.SEVERITY_ERROR
+REVIEW_CASES = [
+    # (findings on pair 1, audit entry on pair 1, verdict, needs_review, review reason part)
+    ([], None, C.VERDICT_KEEP, False, None),
+    ([finding("1", "audio-too-short", C.SEVERITY_INFO, False)], None, C.VERDICT_KEEP, False, None),
+    (
+        [finding("1", "audio-quiet", W, False)],
+        None,
+        C.VERDICT_KEEP,
+        True,
+        "unresolved warning audio-quiet",
+    ),
+    ([finding("1", "audio-channels")], None, C.VERDICT_FIX, False, None),
+    (
+        [finding("1", "audio-channels"), finding("1", "audio-low-snr", W, False)],
+        None,
+        C.VERDICT_FIX,
+        True,
+        "unresolved warning audio-low-snr",
+    ),
+    ([finding("1", "audio-clipping", E, False)], None, C.VERDICT_DROP, False, None),
+    (
+        [finding("1", "audio-clipping", E, False), finding("1", "audio-quiet", W, False)],
+        None,
+        C.VERDICT_DROP,
+        False,  # dropped on a measured error: nothing rests on the warning
+        None,
+    ),
+    ([finding("1", "audio-channels")], ("MSS.20020011", None), C.VERDICT_FIX, False, None),
+    (
+        [finding("1", "text-encoding")],
+        ("MSS.20020025", "文本无法读取"),
+        C.VERDICT_FIX,
+        True,
+        "MSS.20020025 is inferred in the catalogue",
+    ),
+    (
+        [finding("1", "text-encoding")],
+        ("MSS.20020015", "文本和所选语言不一致"),
+        C.VERDICT_FIX,
+        True,
+        "MSS.20020015: assumed caused by text-encoding",
+    ),
+    (
+        [finding("1", "audio-subtype")],
+        ("MSS.20029998", "audio format must be 16-bit"),
+        C.VERDICT_FIX,
+        True,
+        "MSS.20029998: not in the catalogue; assumed explained by audio-subtype (format)",
+    ),
+    (
+        [finding("1", "text-whitespace", W)],
+        ("MSS.20020027", "speech does not match text"),
+        C.VERDICT_DROP,
+        False,  # nothing of the category was found: dropped, no assumption made
+        None,
+    ),
+    ([], ("MSS.20020011", None), C.VERDICT_DROP, False, None),
+]
+
+
+def test_needs_review_is_true_exactly_for_assumptions_and_unresolved_warnings() -> None:
+    for found, flag, verdict, review, why in REVIEW_CASES:
+        entries = [entry("audio_1.wav", flag[0], message=flag[1])] if flag else []
+        df = report(found, *entries)
+        r = row(df, "1")
+        case = ([f[C.CHECK] for f in found], flag)
+        assert r[C.VERDICT] == verdict, case
+        assert r[C.NEEDS_REVIEW] is review, case
+        assert bool(r[C.REVIEW_REASONS]) is review, case
+        if why:
+            assert any(why in x for x in r[C.REVIEW_REASONS]), (case, r[C.REVIEW_REASONS])
+        assert row(df, "2")[C.NEEDS_REVIEW] is False  # untouched pairs stay unflagged
+
+
+def test_unmatched_rows_never_need_review() -> None:
+    df = report([], entry("audio_9.wav", "MSS.20020011"), entry(None, None, source=C.SOURCE_ADMIN))
+    unmatched = df[df[C.VERDICT] == C.VERDICT_UNMATCHED]
+    assert len(unmatched) == 2
+    assert not unmatched[C.NEEDS_REVIEW].any()
+    assert [list(x) for x in unmatched[C.REVIEW_REASONS]] == [[], []]

@@ -122,7 +122,9 @@ def run_summary(
         ),
         "",
     ]
-    attention = [r for r in report_rows if r[C.VERDICT] != C.VERDICT_KEEP]
+    attention = [
+        r for r in report_rows if r[C.VERDICT] != C.VERDICT_KEEP or r.get(C.NEEDS_REVIEW) is True
+    ]
     if attention:
         rows = []
         for r in attention:
@@ -132,12 +134,13 @@ def run_summary(
                 [
                     r[C.PAIR_ID] if isinstance(r[C.PAIR_ID], str) else "-",
                     r[C.VERDICT],
+                    "yes" if r.get(C.NEEDS_REVIEW) is True else "",
                     name if isinstance(name, str) else "-",
                     reasons[0] if reasons else "",
                 ]
             )
         shown = rows[:MAX_ATTENTION_ROWS]
-        headers = ["pair", "verdict", "file", "first reason"]
+        headers = ["pair", "verdict", "review", "file", "first reason"]
         lines.append(table(headers, shown, max_width=None, width=width))
         if len(rows) > len(shown):
             lines.append(f"... and {len(rows) - len(shown)} more (all in report.parquet)")
@@ -148,6 +151,11 @@ def run_summary(
         f"({summary.get('audit_entries_accounted', 0)} accounted for); "
         f"{kept:.1f} s of audio to resubmit."
     )
+    if summary.get("needs_review"):
+        lines.append(
+            f"{summary['needs_review']} verdicts need review: they rest on an assumption or "
+            "keep a warning no fix resolves (review_reasons in report.parquet)."
+        )
     required = edition.get("pairs_required")
     if required:
         ok = "met" if edition.get("exact_count_met") else "NOT met"
