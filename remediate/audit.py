@@ -1,6 +1,10 @@
 """Parse a ShowJobAuditResult response into the audit-errors frame.
 
 Pure: bytes in, DataFrame out. Reading the file or calling the API happens elsewhere.
+There is one parser of audit results, :func:`remediate.metastudio.models.parse_audit_result`
+(typed, no pandas); this module decodes the bytes, hands the object to it and builds the
+frame from the typed result (:func:`audit_frame`), so a file and an API response are read by
+the same rules (e.g. ``audit_time`` as ``"1700000000"`` or ``1500000000.5`` is read in both).
 Every model attribute of the response is optional (docs/metastudio-api.md §3): a missing block,
 ``null`` and ``errors: []`` are treated alike, and unknown extra keys are ignored.
 Anything that is not a JSON object of that shape is an :class:`AuditFileError`.
@@ -17,16 +21,13 @@ import pandas as pd
 from remediate import columns as C
 from remediate import safetext
 from remediate.contract import coerce
-from remediate.errors import AuditFileError
+from remediate.errors import ApiResponseError, AuditFileError
 from remediate.files import NotRegularFile, TooLarge, read_regular
+from remediate.metastudio import models
 
 #: ``audit_time`` at or above this is taken as epoch milliseconds, below as seconds
 #: (the documented range 0..2147483647 fits seconds; docs/metastudio-api.md §3).
 MILLIS_THRESHOLD = 100_000_000_000
-#: ``audit_time_raw`` is stored as int64; anything outside is not a time.
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-_STR_FIELDS = (C.AUDIO_NAME, C.TEXT_NAME, C.ERROR_CODE, C.ERROR_MESSAGE)
 
 
 #: An audit result is at most this large (the API's own response cap): a bigger file is
@@ -46,42 +47,6 @@ def audit_time(raw: Any) -> pd.Timestamp | None:
         return pd.Timestamp(int(raw), unit=unit, tz="UTC")
     except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
         return None  # beyond what a timestamp can hold: keep the raw value only
-
-
-def _opt_str(block: dict[str, Any], key: str, where: str, source: str) -> str | None:
-    value = block.get(key)
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    raise AuditFileError(f"{source}: {where}.{key} must be a string, got {type(value).__name__}")
-
-
-def _opt_block(doc: dict[str, Any], key: str, source: str) -> dict[str, Any]:
-    block = doc.get(key)
-    if block is None:
-        return {}
-    if not isinstance(block, dict):
-        raise AuditFileError(f"{source}: '{key}' must be an object, got {type(block).__name__}")
-    return block
-
-
-def _raw_time(block: dict[str, Any], where: str, source: str) -> int | None:
-    raw = block.get("audit_time")
-    if raw is None:
-        return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise AuditFileError(f"{source}: {where}.audit_time must be a number")
-    if not _INT64_MIN <= raw <= _INT64_MAX:
-        raise AuditFileError(f"{source}: {where}.audit_time {raw} is out of range")
-    return int(raw)
-
-
-def _reject_constant(name: str) -> Any:
-    # Python's json accepts NaN/Infinity; RFC 8259 (and the API) do not.
-    raise ValueError(f"{name} is not valid JSON")
 
 
 def parse_audit_result(
@@ -116,64 +81,54 @@ def parse_audit_result(
             f"{source}: expected a JSON object with system_audit_result/admin_audit_result, "
             f"got {type(doc).__name__}"
         )
-    if (
-        "error_code" in doc
-        and "error_msg" in doc
-        and not ("system_audit_result" in doc or "admin_audit_result" in doc)
-    ):
-        raise AuditFileError(
-            f"{source}: this is an API error response ({doc.get('error_code')}: "
-            f"{doc.get('error_msg')}), not an audit result"
-        )
-    known = {"system_audit_result", "admin_audit_result"}
-    if not known & set(doc) and doc:
-        raise AuditFileError(
-            f"{source}: no system_audit_result or admin_audit_result in the document",
-            hint="pass the body of GET .../jobs/{job_id}/audit-result",
-        )
-
-    rows: list[dict[str, Any]] = []
-    system = _opt_block(doc, "system_audit_result", source)
-    sys_raw = _raw_time(system, "system_audit_result", source)
-    errors = system.get("errors")
-    if errors is None:
-        errors = []
-    if not isinstance(errors, list):
-        raise AuditFileError(f"{source}: system_audit_result.errors must be a list")
-    if len(errors) > AUDIT_MAX_ENTRIES:
+    errors = doc.get("system_audit_result")
+    errors = errors.get("errors") if isinstance(errors, dict) else None
+    if isinstance(errors, list) and len(errors) > AUDIT_MAX_ENTRIES:
         raise AuditFileError(
             f"{source}: {len(errors)} audit errors, more than the {AUDIT_MAX_ENTRIES} one "
             "voice-training job can have"
         )
-    for i, err in enumerate(errors):
-        where = f"system_audit_result.errors[{i}]"
-        if not isinstance(err, dict):
-            raise AuditFileError(f"{source}: {where} must be an object")
-        row: dict[str, Any] = {
-            C.SOURCE: C.SOURCE_SYSTEM,
-            C.AUDIT_TIME_RAW: sys_raw,
-            C.ATTACHMENT_NAME: None,
-        }
-        for key in _STR_FIELDS:
-            row[key] = _opt_str(err, key, where, source)
-        rows.append(row)
+    try:
+        result = models.parse_audit_result(doc, source)
+    except ApiResponseError as exc:
+        raise AuditFileError(exc.message, hint=exc.hint) from None
+    return audit_frame(result, job_id)
 
-    admin = _opt_block(doc, "admin_audit_result", source)
-    admin_fields = {
-        key: _opt_str(admin, key, "admin_audit_result", source)
-        for key in ("message", "attachment_name", "attachment_url")
-    }
-    admin_raw = _raw_time(admin, "admin_audit_result", source)
-    if any(v for v in admin_fields.values()) or admin_raw:
+
+def audit_frame(result: models.AuditResult, job_id: str | None = None) -> pd.DataFrame:
+    """The audit-errors frame of a typed audit result (as parsed from a file or the API).
+
+    One row per system error, plus one row for the admin result when it carries a
+    message, an attachment or a time. ``entry_id`` numbers the rows from 0.
+    """
+    rows: list[dict[str, Any]] = []
+    system = result.system_audit_result
+    sys_raw = system.audit_time if system is not None else None
+    for err in result.errors:
+        rows.append(
+            {
+                C.SOURCE: C.SOURCE_SYSTEM,
+                C.AUDIT_TIME_RAW: sys_raw,
+                C.ATTACHMENT_NAME: None,
+                C.AUDIO_NAME: err.audio_name,
+                C.TEXT_NAME: err.text_name,
+                C.ERROR_CODE: err.error_code,
+                C.ERROR_MESSAGE: err.error_message,
+            }
+        )
+    admin = result.admin_audit_result
+    if admin is not None and (
+        admin.message or admin.attachment_name or admin.attachment_url or admin.audit_time
+    ):
         rows.append(
             {
                 C.SOURCE: C.SOURCE_ADMIN,
-                C.AUDIT_TIME_RAW: admin_raw,
+                C.AUDIT_TIME_RAW: admin.audit_time,
                 C.AUDIO_NAME: None,
                 C.TEXT_NAME: None,
                 C.ERROR_CODE: None,
-                C.ERROR_MESSAGE: admin_fields["message"],
-                C.ATTACHMENT_NAME: admin_fields["attachment_name"],
+                C.ERROR_MESSAGE: admin.message,
+                C.ATTACHMENT_NAME: admin.attachment_name,
             }
         )
     return _frame(rows, job_id)

@@ -11,13 +11,14 @@ import pytest
 
 from remediate import columns as C
 from remediate.audit import (
-    MILLIS_THRESHOLD,
+    audit_frame,
     audit_time,
     empty_audit_frame,
     parse_audit_result,
     read_audit_file,
 )
-from remediate.errors import AuditFileError
+from remediate.errors import ApiResponseError, AuditFileError
+from remediate.metastudio import models
 
 #: The example response of the API reference (seeds/ShowJobAuditResult.txt), verbatim.
 DOCUMENTED_EXAMPLE = b"""{
@@ -137,8 +138,9 @@ def test_documented_example_parses() -> None:
     [
         (1764050400, pd.Timestamp("2025-11-25 06:00:00", tz="UTC")),
         (1764050400123, pd.Timestamp("2025-11-25 06:00:00.123", tz="UTC")),
-        (MILLIS_THRESHOLD - 1, pd.Timestamp(MILLIS_THRESHOLD - 1, unit="s", tz="UTC")),
-        (MILLIS_THRESHOLD, pd.Timestamp(MILLIS_THRESHOLD, unit="ms", tz="UTC")),
+        # The ms/s boundary (1e11), expectations written out so a changed constant fails:
+        (99_999_999_999, pd.Timestamp("5138-11-16 09:46:39", tz="UTC")),  # seconds
+        (100_000_000_000, pd.Timestamp("1973-03-03 09:46:40", tz="UTC")),  # milliseconds
         (2147483647, pd.Timestamp("2038-01-19 03:14:07", tz="UTC")),
         (0, None),
         (-5, None),
@@ -183,7 +185,7 @@ def test_non_finite_or_huge_audit_time_is_an_audit_file_error(raw: str) -> None:
 
 
 def test_audit_time_of_the_wrong_type_is_rejected() -> None:
-    with pytest.raises(AuditFileError, match="audit_time must be a number"):
+    with pytest.raises(AuditFileError, match="audit_time should be an integer"):
         parse({"system_audit_result": {"audit_time": "yesterday", "errors": []}})
 
 
@@ -266,20 +268,20 @@ def test_malformed_json_names_line_and_column() -> None:
         ([], "got list"),
         ("text", "got str"),
         (None, "got NoneType"),
-        ({"system_audit_result": []}, "'system_audit_result' must be an object"),
-        ({"admin_audit_result": "ok"}, "'admin_audit_result' must be an object"),
-        ({"system_audit_result": {"errors": {}}}, "errors must be a list"),
-        ({"system_audit_result": {"errors": "none"}}, "errors must be a list"),
-        ({"system_audit_result": {"errors": ["audio_1.wav"]}}, "errors[0] must be an object"),
+        ({"system_audit_result": []}, "system_audit_result should be an object, got list"),
+        ({"admin_audit_result": "ok"}, "admin_audit_result should be an object, got str"),
+        ({"system_audit_result": {"errors": {}}}, "errors should be a list"),
+        ({"system_audit_result": {"errors": "none"}}, "errors should be a list"),
+        ({"system_audit_result": {"errors": ["audio_1.wav"]}}, "errors[0] should be an object"),
         (
             {"system_audit_result": {"errors": [{"audio_name": {"x": 1}}]}},
-            "errors[0].audio_name must be a string, got dict",
+            "errors[0].audio_name should be a string, got dict",
         ),
         (
             {"system_audit_result": {"errors": [error(), {"error_code": ["a"]}]}},
-            "errors[1].error_code must be a string, got list",
+            "errors[1].error_code should be a string, got list",
         ),
-        ({"admin_audit_result": {"message": True}}, "message must be a string, got bool"),
+        ({"admin_audit_result": {"message": True}}, "message should be a string, got bool"),
         ({"status": "ok"}, "no system_audit_result or admin_audit_result"),
     ],
 )
@@ -373,3 +375,55 @@ def test_lone_surrogates_in_any_audit_string_become_replacement_characters() -> 
     values = [v for col in frame.columns for v in frame[col] if isinstance(v, str)]
     assert all(v.encode("utf-8") for v in values)  # every string is writable as UTF-8
     assert "audio_\ufffd.wav" in values and "\ufffdadmin" in values and "m\ufffd" in values
+
+
+# --- one parser for files and the API ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("1700000000", 1700000000),  # an integer in a string, as some gateways send it
+        (1500000000.5, 1500000000),  # a float: the fraction is dropped
+        (" 1764050400123 ", 1764050400123),
+    ],
+)
+def test_audit_time_edge_cases_read_alike_from_a_file_and_the_api(raw: Any, expected: int) -> None:
+    # Before issue 9.3 the file parser took 1500000000.5 and refused "1700000000", the API
+    # parser the reverse. Both now go through remediate.metastudio.models.
+    doc = {"system_audit_result": {"audit_time": raw, "errors": [error()]}}
+    from_file = parse(doc)
+    from_api = models.parse_audit_result(json.loads(json.dumps(doc)))
+
+    assert from_api.system_audit_result is not None
+    assert from_api.system_audit_result.audit_time == expected
+    assert from_file[C.AUDIT_TIME_RAW][0] == expected
+    unit = "ms" if expected >= 10**11 else "s"
+    assert from_file[C.AUDIT_TIME][0] == pd.Timestamp(expected, unit=unit, tz="UTC")
+    assert_shape(from_file)
+
+
+@pytest.mark.parametrize("raw", ["yesterday", "1.5e9", True, [1], {"t": 1}])
+def test_audit_time_that_is_not_a_time_is_refused_by_both(raw: Any) -> None:
+    doc = {"admin_audit_result": {"message": "x", "audit_time": raw}}
+    with pytest.raises(AuditFileError, match="audit_time should be an integer"):
+        parse(doc)
+    with pytest.raises(ApiResponseError, match="audit_time should be an integer"):
+        models.parse_audit_result(doc)
+
+
+def test_the_frame_is_built_from_the_typed_models() -> None:
+    result = models.AuditResult(
+        system_audit_result=models.SystemAuditResult(
+            audit_time=1764050400,
+            errors=(models.AuditError(audio_name="a.wav", error_code="MSS.20020011"),),
+        ),
+        admin_audit_result=models.AdminAuditResult(message="note", attachment_name="r.pdf"),
+    )
+    df = audit_frame(result, job_id="j1")
+
+    assert list(df[C.SOURCE]) == [C.SOURCE_SYSTEM, C.SOURCE_ADMIN]
+    assert list(df[C.ENTRY_ID]) == [0, 1] and set(df[C.JOB_ID]) == {"j1"}
+    assert df[C.AUDIO_NAME][0] == "a.wav" and df[C.ERROR_CODE][0] == "MSS.20020011"
+    assert df[C.ERROR_MESSAGE][1] == "note" and df[C.ATTACHMENT_NAME][1] == "r.pdf"
+    assert_shape(df)

@@ -9,6 +9,7 @@ optional in the official SDK). A body of the wrong shape is an ApiResponseError.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -303,6 +304,23 @@ class _Reader:
             return int(value)
         raise self.fail(key, "an integer")
 
+    def epoch(self, key: str) -> int | None:
+        """An epoch time (``audit_time``: seconds or milliseconds, unit undocumented). One
+        rule for files and the API: an integer, an integer in a string (``"1700000000"``)
+        or a finite number (``1500000000.5``, the fraction dropped), within int64."""
+        value = self.doc.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d{1,19}\s*", value):
+            value = int(value)
+        elif isinstance(value, float) and math.isfinite(value) and abs(value) < 2.0**63:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, "an integer")
+        if not _INT64_MIN <= value <= _INT64_MAX:
+            raise ApiResponseError(f"{self.operation}: {self.where}{key} {value} is out of range")
+        return value
+
     def boolean(self, key: str) -> bool | None:
         value = self.doc.get(key)
         if value is None or isinstance(value, bool):
@@ -332,10 +350,32 @@ def _item(value: Any, where: str, operation: str) -> _Reader:
     return _Reader(value, f"{where}.", operation)
 
 
+#: ``audit_time`` is kept as int64; anything outside is not a time.
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: The blocks of a ShowJobAuditResult body (either may be absent).
+AUDIT_BLOCKS = ("system_audit_result", "admin_audit_result")
+
+
 def parse_audit_result(
     doc: Mapping[str, Any], operation: str = "ShowJobAuditResult"
 ) -> AuditResult:
-    """Typed audit result from a decoded JSON object; unknown keys are ignored."""
+    """Typed audit result from a decoded JSON object; unknown keys are ignored.
+
+    The one parser of audit results: :mod:`remediate.audit` builds its frame from this,
+    so a file and an API response follow the same rules. Raises ApiResponseError for an
+    API error body, a non-empty object with neither block, or a field of the wrong type.
+    """
+    if not any(key in doc for key in AUDIT_BLOCKS):
+        if "error_code" in doc and "error_msg" in doc:
+            raise ApiResponseError(
+                f"{operation}: this is an API error response ({doc.get('error_code')}: "
+                f"{doc.get('error_msg')}), not an audit result"
+            )
+        if doc:
+            raise ApiResponseError(
+                f"{operation}: no system_audit_result or admin_audit_result in the document",
+                hint="pass the body of GET .../jobs/{job_id}/audit-result",
+            )
     top = _Reader(doc, "", operation)
     system: SystemAuditResult | None = None
     sys_block = top.obj("system_audit_result")
@@ -355,7 +395,7 @@ def parse_audit_result(
                     )
                 )
             errors = tuple(items)
-        system = SystemAuditResult(audit_time=sys_block.integer("audit_time"), errors=errors)
+        system = SystemAuditResult(audit_time=sys_block.epoch("audit_time"), errors=errors)
     admin: AdminAuditResult | None = None
     admin_block = top.obj("admin_audit_result")
     if admin_block is not None:
@@ -363,7 +403,7 @@ def parse_audit_result(
             message=admin_block.text("message"),
             attachment_name=admin_block.text("attachment_name"),
             attachment_url=admin_block.text("attachment_url"),
-            audit_time=admin_block.integer("audit_time"),
+            audit_time=admin_block.epoch("audit_time"),
         )
     return AuditResult(system_audit_result=system, admin_audit_result=admin)
 
