@@ -41,8 +41,8 @@ from remediate.checks.measures import chars_per_second
 from remediate.checks.registry import profile_value
 from remediate.profiles import Profile
 
-#: Column of c1's reverberation estimate (absent until that measure is in the probe).
-RT60_COLUMN = "rt60_s"
+#: Column of the probe's blind reverberation time (remediate.audio.voice.rt60).
+RT60_COLUMN = C.RT60_S
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
     ),
 )
 NOT_MEASURED_EN = {
-    "reverb": "not measured by this version",
+    "reverb": "not measured: too few decays after the speech to read a reverberation time",
     "dnsmos_ovrl": "not measured: run with --dnsmos",
     "dnsmos_bak": "not measured: run with --dnsmos",
 }

@@ -108,6 +108,27 @@ class SpeakerRules:
 
 
 @dataclass(frozen=True)
+class ReverbRules:
+    max_rt60_s: float
+    error_max_rt60_s: float
+
+
+@dataclass(frozen=True)
+class ClickRules:
+    max_dbfs: float
+    error_max_dbfs: float
+
+
+@dataclass(frozen=True)
+class RateRules:
+    ratio_max: float
+    error_ratio_max: float
+    ratio_min: float
+    error_ratio_min: float
+    min_pairs: int
+
+
+@dataclass(frozen=True)
 class CpsRules:
     latin_min: float
     latin_max: float
@@ -146,6 +167,9 @@ class Profile:
     text: TextRules
     dnsmos: DnsmosRules
     speaker: SpeakerRules
+    reverb: ReverbRules
+    clicks: ClickRules
+    rate: RateRules
     overrides: tuple[str, ...] = field(default=())
 
     def as_dict(self) -> dict[str, Any]:
@@ -213,6 +237,9 @@ _NESTED: dict[str, type[Any]] = {
     "CpsRules": CpsRules,
     "DnsmosRules": DnsmosRules,
     "SpeakerRules": SpeakerRules,
+    "ReverbRules": ReverbRules,
+    "ClickRules": ClickRules,
+    "RateRules": RateRules,
 }
 
 

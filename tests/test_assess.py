@@ -54,7 +54,7 @@ def test_pair_values_ranges_and_flags() -> None:
     assert pd.isna(per.loc["a", "dnsmos_ovrl"]) and pd.isna(
         per.loc["a", "dnsmos_ovrl_out_of_range"]
     )
-    assert per.loc["a", "reverb_expected"] is None or pd.isna(per.loc["a", "reverb_expected"])
+    assert per.loc["a", "reverb_expected"] == "<=0.5"  # the profile's reverb.max_rt60_s
 
 
 def test_corpus_summary_has_the_platform_shape() -> None:

@@ -577,7 +577,14 @@ def test_cps_outlier_among_ten_normal_pairs() -> None:
     assert f[C.VALUE] == pytest.approx(letters / 5.6, abs=0.01)
     assert f[C.SEVERITY] == "warning"
     assert f[C.VALUE] > f[C.THRESHOLD]
-    assert set(found[C.CHECK]) <= {"text-cps-outlier", "text-cps-range", "text-too-long"}
+    # five times the text for the same speech is also five times the corpus's speaking rate
+    assert one(found, "10", "audio-rate-outlier")[C.SEVERITY] == "error"
+    assert set(found[C.CHECK]) <= {
+        "text-cps-outlier",
+        "text-cps-range",
+        "text-too-long",
+        "audio-rate-outlier",
+    }
     assert set(found[C.PAIR_ID]) == {"10"}  # none of the ten normal pairs
 
 

@@ -60,7 +60,7 @@ from remediate.checks.registry import (
 
 #: The check modules; each registers its checks on import, in this order (the order of
 #: ``remediate checks`` and the README table). A new module of checks goes here.
-CHECK_MODULES = ("pairing", "format", "signal", "text", "corpus", "voice")
+CHECK_MODULES = ("pairing", "format", "signal", "text", "corpus", "voice", "acoustic")
 for _module in CHECK_MODULES:
     importlib.import_module(f"remediate.checks.{_module}")
 

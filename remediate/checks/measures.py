@@ -30,3 +30,14 @@ def chars_per_second(r: Row, p: Profile) -> tuple[str | None, float | None]:
     if speech <= 0.2 or units == 0:
         return None, None
     return dominant_script(body), units / speech
+
+
+def speaking_rate(r: Row, p: Profile) -> tuple[str | None, float | None]:
+    """(script, spoken units per second of *active* speech): the trimmed span times the
+    share of it that is speech, so pauses (which vary from clip to clip) do not dilute it.
+    A clip sped up 1.5x reads 1.5x faster whatever its length."""
+    script, cps = chars_per_second(r, p)
+    ratio = num(r[C.SPEECH_RATIO])
+    if script is None or cps is None or not ratio:
+        return None, None
+    return script, cps / ratio

@@ -308,11 +308,8 @@ def audio_noise_floor(c: Check, r: Row, p: Profile) -> Hit | None:
     category=QUALITY,
     severity=WARNING,
     fixable=False,
-    description="estimated SNR below the profile limit",
-    bands=(
-        Band(WARNING, "<", "noise.min_snr_db"),
-        Band(ERROR, "<", "noise.error_min_snr_db"),
-    ),
+    description="estimated SNR (speech over the noise under it, pauses or not) below the profile limit",
+    bands=(Band(ERROR, "<", "noise.error_min_snr_db"), Band(WARNING, "<", "noise.min_snr_db")),
 )
 def audio_low_snr(c: Check, r: Row, p: Profile) -> Hit | None:
     return graded(c, r, p, C.SNR_DB, "estimated SNR {value:.1f} dB")

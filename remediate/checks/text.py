@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from remediate import columns as C
-from remediate.checks.measures import chars_per_second
+from remediate.checks.measures import chars_per_second, speaking_rate
 from remediate.checks.registry import (
     CONTENT,
     ERROR,
@@ -281,5 +281,49 @@ def text_cps_outlier(c: Check, facts: CorpusFacts, p: Profile) -> Iterator[tuple
                         f"{cps:.1f} chars/s; corpus {script} range {lo:.1f}-{hi:.1f}",
                         value=round(cps, 3),
                         threshold=round(lo if cps < lo else hi, 3),
+                    ),
+                )
+
+
+@corpus_check(
+    "audio-rate-outlier",
+    category=CONTENT,
+    severity=WARNING,
+    fixable=False,
+    description="speaking rate (units per second of active speech) far from the corpus's own "
+    "median: sped-up or slowed-down audio, or a transcript that is not what is spoken",
+    bands=(
+        Band(ERROR, ">", "rate.error_ratio_max", on="fast"),
+        Band(WARNING, ">", "rate.ratio_max", on="fast"),
+        Band(ERROR, "<", "rate.error_ratio_min", on="slow"),
+        Band(WARNING, "<", "rate.ratio_min", on="slow"),
+    ),
+    reads=("rate.min_pairs",),
+)
+def audio_rate_outlier(
+    c: Check, facts: CorpusFacts, p: Profile
+) -> Iterator[tuple[str | None, Hit]]:
+    import numpy as np
+
+    by_script: dict[str, list[tuple[str, float]]] = {}
+    for r in facts.rows:
+        script, rate = speaking_rate(r, p)
+        if script is not None and rate is not None:
+            by_script.setdefault(script, []).append((r[C.PAIR_ID], rate))
+    for script, values in by_script.items():
+        if len(values) < p.rate.min_pairs:
+            continue
+        median = float(np.median([v for _, v in values]))
+        for pid, rate in values:
+            ratio = rate / median
+            band = c.grade(ratio, p, on="fast" if ratio >= 1 else "slow")
+            if band is not None:
+                yield (
+                    pid,
+                    Hit(
+                        f"{rate:.1f} {script} units per second of speech, {ratio:.2f}x the "
+                        f"corpus median {median:.1f}",
+                        value=round(ratio, 3),
+                        band=band,
                     ),
                 )
