@@ -68,6 +68,7 @@ RANGES: Final[dict[str, Range]] = {
     "silence.min_speech_ratio": FRACTION,
     "noise.max_noise_floor_dbfs": DBFS,
     "noise.min_snr_db": Range(0, 120),
+    "noise.error_min_snr_db": Range(0, 120),
     "noise.min_bandwidth_ratio": FRACTION,
     "noise.fake_rate_bandwidth_hz": Range(0, 96000, open_lo=True),
     "loudness.target_lufs": Range(-70, 0),
@@ -89,6 +90,15 @@ RANGES: Final[dict[str, Range]] = {
     "speaker.outlier_error": POSITIVE,
     "speaker.outlier_ratio": Range(1),
     "speaker.min_pairs": COUNT,
+    "reverb.max_rt60_s": POSITIVE,
+    "reverb.error_max_rt60_s": POSITIVE,
+    "clicks.max_dbfs": DBFS,
+    "clicks.error_max_dbfs": DBFS,
+    "rate.ratio_max": Range(1, open_lo=True),
+    "rate.error_ratio_max": Range(1, open_lo=True),
+    "rate.ratio_min": Range(0, 1, open_lo=True),
+    "rate.error_ratio_min": Range(0, 1, open_lo=True),
+    "rate.min_pairs": COUNT,
 }
 
 CHOICES: Final[dict[str, tuple[Any, ...]]] = {
@@ -109,6 +119,11 @@ ORDER: Final = (
     ("speaker.change_warning", "speaker.change_error", False),
     ("speaker.outlier_warning", "speaker.outlier_error", False),
     ("silence.keep_padding_s", "silence.max_edge_s", False),
+    ("noise.error_min_snr_db", "noise.min_snr_db", False),
+    ("reverb.max_rt60_s", "reverb.error_max_rt60_s", False),
+    ("clicks.max_dbfs", "clicks.error_max_dbfs", False),
+    ("rate.ratio_max", "rate.error_ratio_max", False),
+    ("rate.error_ratio_min", "rate.ratio_min", False),
 )
 
 
