@@ -446,7 +446,10 @@ def test_loudness_normalisation_under_ceiling(tmp_path: Path) -> None:
     # clip at -40 dBFS would now fall in (dropped, not normalised).
     quiet = fake_speech(6.0, seed=4, level=0.12)
     peaky = fake_speech(6.0, seed=5, level=0.12)
-    peaky[RATE * 3] = 0.95  # one near-full-scale sample: the target gain would clip
+    # a 2 ms near-full-scale tone burst: the target gain would clip (a lone sample would be a
+    # click, which drops the pair)
+    burst = np.arange(RATE // 500)
+    peaky[RATE * 3 : RATE * 3 + burst.size] = 0.95 * np.sin(2 * np.pi * 1000 * burst / RATE)
     write_pair(corpus, "0", quiet)
     write_pair(corpus, "1", peaky)
     dest, result = run_and_fix(corpus, tmp_path, normalize_loudness=True)
