@@ -63,7 +63,7 @@ def test_the_labelled_cases_are_not_kept_and_clean_speech_is(tmp_path: Path) -> 
         (C.DURATION_S, 1.5, "audio-too-short", "error", 2.0),
         (C.DURATION_S, 15.5, "audio-too-long", "error", 15.0),
         (C.SNR_DB, 20.0, "audio-low-snr", "warning", 25.0),
-        (C.SNR_DB, 5.0, "audio-low-snr", "error", 15.0),
+        (C.SNR_DB, 5.0, "audio-low-snr", "error", 20.0),
         (C.NOISE_FLOOR_DBFS, -45.0, "audio-noise-floor", "warning", -50.0),
         (C.NOISE_FLOOR_DBFS, -38.0, "audio-noise-floor", "error", -40.0),
         (C.SPEECH_RATIO, 0.2, "audio-low-speech", "warning", 0.3),
