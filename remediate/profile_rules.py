@@ -52,6 +52,8 @@ RANGES: Final[dict[str, Range]] = {
     "format.channels": Range(1, 2),
     "duration.min_s": POSITIVE,
     "duration.max_s": POSITIVE,
+    "duration.total_min_s": Range(0),
+    "duration.total_max_s": Range(0),
     "level.silent_peak_dbfs": DBFS,
     "level.quiet_rms_dbfs": DBFS,
     "level.clip_level": Range(1, 32767),

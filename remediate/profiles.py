@@ -44,6 +44,8 @@ class DurationRules:
     min_s: float
     error_min_s: float
     max_s: float
+    total_min_s: float  # the whole corpus (0 = no bound)
+    total_max_s: float
 
 
 @dataclass(frozen=True)

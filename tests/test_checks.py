@@ -106,10 +106,12 @@ def frames(rows: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
 def check(
     rows: list[dict[str, Any]], profile: Profile = BASIC, other: tuple[str, ...] = ()
 ) -> pd.DataFrame:
-    """Findings of the rows, without the job-level pair count (3-row frames miss it)."""
+    """Findings of the rows, without the job-level pair count and total duration (3-row
+    frames miss both)."""
     pairs, measurements = frames(rows)
     found = run_checks(pairs, measurements, profile, other)
-    return found[found[C.CHECK] != "corpus-pair-count"].reset_index(drop=True)
+    job_level = found[C.CHECK].isin(["corpus-pair-count", "corpus-total-duration"])
+    return found[~job_level].reset_index(drop=True)
 
 
 def one(found: pd.DataFrame, pair_id: str | None, code: str) -> dict[str, Any]:
@@ -703,7 +705,8 @@ def scan(root: Path, overrides: list[str] | None = None) -> pd.DataFrame:
     profile = load_profile("basic", overrides or [])
     measurements, _ = measure(root, listing.pairs, probe_settings(profile), ScanOptions(jobs=1))
     found = run_checks(listing.pairs, measurements, profile, listing.other_files)
-    return found[found[C.CHECK] != "corpus-pair-count"].reset_index(drop=True)
+    job_level = found[C.CHECK].isin(["corpus-pair-count", "corpus-total-duration"])
+    return found[~job_level].reset_index(drop=True)
 
 
 def test_clean_crafted_files_have_no_findings(tmp_path: Path) -> None:
@@ -742,3 +745,50 @@ def test_clean_sample_pairs_have_no_error(sample_dataset: Path, edition: str) ->
     for pid in CLEAN_SAMPLE_PAIRS:
         assert measured.loc[pid, C.PEAK_DBFS] == pytest.approx(-3.0, abs=0.01)
         assert measured.loc[pid, C.CLIP_SAMPLES] == 0
+
+
+# --- job-level checks that decide the resubmission (issue 10 item 5) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("edition", "clips", "seconds", "expected"),
+    [
+        ("basic", 20, 6.0, None),  # 120 s: under BASIC's 3 min
+        ("basic", 20, 12.0, "quiet"),  # 240 s: inside 3-10 min
+        ("middle", 100, 5.0, None),  # 500 s: under MIDDLE's 10 min
+        ("middle", 100, 14.0, "quiet"),  # 1,400 s: inside 10-30 min
+        ("flexus", 3, 6.0, "quiet"),  # no total is checked
+    ],
+)
+def test_total_duration_per_edition(
+    edition: str, clips: int, seconds: float, expected: str | None
+) -> None:
+    profile = load_profile(edition)
+    rows = [clean_row(i, **{C.DURATION_S: seconds}) for i in range(clips)]
+    found = run_checks(*frames(rows), profile)
+    hits = found[found[C.CHECK] == "corpus-total-duration"]
+    if expected == "quiet":
+        assert hits.empty
+        return
+    f = one(found, None, "corpus-total-duration")
+    assert (f[C.SEVERITY], f[C.VALUE]) == ("warning", clips * seconds)
+    assert f[C.THRESHOLD] == profile.duration.total_min_s
+
+
+def test_total_duration_over_the_edition_maximum() -> None:
+    rows = [clean_row(i, **{C.DURATION_S: 14.0}) for i in range(50)]  # 700 s > 600 s
+    f = one(run_checks(*frames(rows), BASIC), None, "corpus-total-duration")
+    assert (f[C.VALUE], f[C.THRESHOLD]) == (700.0, 600.0)
+
+
+def test_mixed_languages_flag_the_minority_even_without_a_language() -> None:
+    rows = [clean_row(i) for i in range(4)]  # English sentences
+    rows.append(clean_row(4, **{C.TEXT: "今天天气很好，我们去公园散步吧。\n"}))
+    found = check(rows)
+    f = one(found, "4", "text-mixed-language")
+    assert f[C.SEVERITY] == "warning" and "4 of 5 are latin" in f[C.MESSAGE]
+    assert found[found[C.CHECK] == "text-mixed-language"][C.PAIR_ID].tolist() == ["4"]
+    # With the job's language set, text-language judges each transcript instead.
+    en = check(rows, load_profile("basic", ["text.language=EN"]))
+    assert "text-mixed-language" not in set(en[C.CHECK])
+    assert "text-language" in codes(en, "4")

@@ -10,6 +10,7 @@ from remediate.checks.registry import (
     CORPUS,
     ERROR,
     PACKAGE,
+    TEXT,
     WARNING,
     Check,
     CorpusFacts,
@@ -20,7 +21,7 @@ from remediate.checks.registry import (
 )
 from remediate.names import AUDIO_EXTENSIONS, TEXT_EXTENSIONS, pair_key, split_ext
 from remediate.profiles import Profile
-from remediate.texts import clean_text
+from remediate.texts import clean_text, dominant_script
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -168,3 +169,61 @@ def _pairs_of(pairs: pd.DataFrame, name: str) -> list[str | None]:
         if any(_folder(n) == folder for n in names):
             found.append(str(r[C.PAIR_ID]))
     return found
+
+
+@corpus_check(
+    "corpus-total-duration",
+    category=PACKAGE,
+    severity=WARNING,
+    fixable=False,
+    description="total audio of the complete pairs outside the edition's range (BASIC 3–10 min, "
+    "MIDDLE 10–30 min; job-level)",
+    reads=("duration.total_min_s", "duration.total_max_s"),
+)
+def corpus_total_duration(c: Check, facts: CorpusFacts, p: Profile) -> Found:
+    seconds = sum(
+        num(r[C.DURATION_S]) or 0.0
+        for r in facts.rows
+        if text(r[C.AUDIO_NAME]) and text(r[C.TEXT_NAME]) and not text(r[C.AUDIO_ERROR])
+    )
+    low, high = p.duration.total_min_s, p.duration.total_max_s
+    expected = f"the {p.name} edition expects {low / 60:g}" + (
+        f"–{high / 60:g} min" if high else "+ min"
+    )
+    if low and seconds < low:
+        yield None, Hit(f"{seconds / 60:.1f} min of audio; {expected}", seconds, low)
+    elif high and seconds > high:
+        yield None, Hit(f"{seconds / 60:.1f} min of audio; {expected}", seconds, high)
+
+
+@corpus_check(
+    "text-mixed-language",
+    category=TEXT,
+    severity=WARNING,
+    fixable=False,
+    description="transcript in another script than most of the corpus (one job trains one "
+    "language), checked even without --language",
+    reads=("text.language",),
+)
+def text_mixed_language(c: Check, facts: CorpusFacts, p: Profile) -> Found:
+    if p.text.language != "any":  # text-language checks each transcript against the job's
+        return
+    scripts: dict[str, str] = {}
+    for r in facts.rows:
+        body = text(r[C.TEXT])
+        script = dominant_script(body) if body else None
+        if script:
+            scripts[r[C.PAIR_ID]] = script
+    counts = {s: sum(1 for v in scripts.values() if v == s) for s in set(scripts.values())}
+    if len(counts) < 2:
+        return
+    major = max(sorted(counts), key=lambda s: counts[s])
+    for pid, script in scripts.items():
+        if script != major:
+            yield (
+                pid,
+                Hit(
+                    f"transcript is {script} text; {counts[major]} of {len(scripts)} are {major}",
+                    float(counts[major]),
+                ),
+            )
