@@ -235,7 +235,8 @@ def test_report_command_and_errors(demo: Path, tmp_path: Path) -> None:
     bad = CliRunner().invoke(cli.cli, ["report", "--run-dir", str(run), "--fix-dir", str(tmp_path)])
     assert bad.exit_code == 3 and "not a folder written by `remediate fix`" in bad.stderr
     missing = CliRunner().invoke(cli.cli, ["report", "--run-dir", str(tmp_path / "nope")])
-    assert missing.exit_code == 11 and "not a complete run directory" in missing.stderr
+    assert missing.exit_code == 11 and str(tmp_path / "nope") in missing.stderr
+    assert "pass the --out folder of a finished `remediate run`" in missing.stderr
 
 
 # --- in a real browser -------------------------------------------------------------------
