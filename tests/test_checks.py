@@ -590,6 +590,15 @@ def test_cps_outlier_among_ten_normal_pairs() -> None:
     assert set(found[C.PAIR_ID]) == {"10"}  # none of the ten normal pairs
 
 
+def test_cps_outlier_fences_follow_the_profile_k() -> None:
+    # Mutation testing (issue 9.9): text.cps_iqr_k was never read from the profile in a test.
+    rows = [clean_row(i) for i in range(10)]
+    rows.append(clean_row(10, **{C.TEXT: " ".join(SENTENCES[:5]) + "\n"}))
+    assert "text-cps-outlier" in codes(check(rows), "10")  # k = 2 (Piper)
+    wide = load_profile("basic", ["text.cps_iqr_k=1000"])
+    assert "text-cps-outlier" not in set(check(rows, wide)[C.CHECK])
+
+
 def test_cps_outlier_needs_enough_pairs() -> None:
     rows = [clean_row(i) for i in range(5)]
     rows.append(clean_row(5, **{C.TEXT: " ".join(SENTENCES[:5])}))

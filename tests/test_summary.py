@@ -82,3 +82,18 @@ def test_counts_durations_and_edition() -> None:
         "minimum_met": False,
         "exact_count_met": False,
     }
+
+
+def test_minimum_met_when_the_resubmittable_pairs_reach_the_edition_count() -> None:
+    # Mutation testing (issue 9.9): minimum_met=True was never exercised.
+    report = report_frame([_row("0", C.VERDICT_KEEP, 5.0, []), _row("1", C.VERDICT_FIX, 6.0, [])])
+    empty = findings_frame([])
+    audit = parse_audit_result(b'{"system_audit_result": {"errors": []}}')
+    met = summarise(report, empty, audit, load_profile("basic", ["pairs_required=2"]))["edition"]
+    assert (met["pairs_resubmittable"], met["minimum_met"], met["exact_count_met"]) == (
+        2,
+        True,
+        True,
+    )
+    over = summarise(report, empty, audit, load_profile("basic", ["pairs_required=1"]))["edition"]
+    assert (over["minimum_met"], over["exact_count_met"]) == (True, False)
