@@ -87,12 +87,13 @@ def test_no_file_cites_the_sessions_shared_folder() -> None:
         cwd=ROOT,
         check=True,
     ).stdout.split()
-    pattern = re.compile(r"(?<![\w-])shared/reference|\.\./shared/")
+    # Spelled in two parts so this file does not cite the folder it forbids.
+    folder = "shared" + "/"
+    pattern = re.compile(rf"(?<![\w-]){folder}reference|\.\./{folder}")
     offenders = [
         name
         for name in files
         if (ROOT / name).is_file()
-        and name != "tests/test_packaging.py"
         and pattern.search((ROOT / name).read_bytes().decode("utf-8", "replace"))
     ]
     assert offenders == []
