@@ -11,27 +11,16 @@ import io
 import shutil
 import subprocess
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 import soundfile as sf
 import soxr
+from speech import ALSA_DIR as ALSA_DIR  # one list of the alsa-utils words
+from speech import ALSA_WORDS as ALSA_WORDS
 
 RATE = 16000
-ALSA_DIR = Path("/usr/share/sounds/alsa")
-#: Channel names the alsa recordings speak (Noise.wav is pink noise, not speech).
-ALSA_WORDS = (
-    "Front_Center",
-    "Front_Left",
-    "Front_Right",
-    "Rear_Center",
-    "Rear_Left",
-    "Rear_Right",
-    "Side_Left",
-    "Side_Right",
-)
 SENTENCES = (
     "The quick brown fox jumps over the lazy dog while the farmer watches from the porch.",
     "Please call Stella and ask her to bring these things with her from the store.",
