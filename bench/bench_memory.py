@@ -59,7 +59,7 @@ def _scan(corpus: Path, out: Path, audit: Path | None = None) -> float:
 
 def _fix(run_dir: Path, dest: Path) -> float:
     return peak_rss_mb(
-        "from pathlib import Path\nfrom remediate.fix.apply import FixOptions, fix\n"
+        "from pathlib import Path\nfrom remediate.fix.command import FixOptions, fix\n"
         f"fix(FixOptions(run_dir=Path({str(run_dir)!r}), dest=Path({str(dest)!r})))"
     )
 

@@ -12,7 +12,7 @@ from sample_labels import ids
 
 from remediate import cli, pipeline
 from remediate.config import Config
-from remediate.fix import apply as fixes
+from remediate.fix import command as fixes
 from remediate.fix import package
 
 

@@ -21,8 +21,9 @@ from remediate.audio.probe import ProbeSettings
 from remediate.checks import CHECKS
 from remediate.config import Config
 from remediate.errors import FixError
-from remediate.fix import apply as fixes
-from remediate.fix import package, repair
+from remediate.fix import actions, package, repair
+from remediate.fix import command as fixes
+from remediate.fix.plan import plan_fixes
 from remediate.profiles import load_profile
 
 RESUBMIT = sorted(ids("keep") + ids("fix"), key=int)
@@ -416,18 +417,18 @@ def test_remove_dc_is_a_high_pass_that_keeps_the_pauses_clean() -> None:
     profile = load_profile("basic")
     clip, pauses = _plosive_clip(0.0)
     assert abs(float(clip.mean())) > 0.01  # the plosive moves the clip's mean...
-    steps = [(repair.REMOVE_DC, "audio-dc-offset", {})]
-    out = repair.process_audio(clip, RATE, steps, profile, ProbeSettings(), seed=0)
+    steps = [("remove-dc", "audio-dc-offset", {})]
+    out = actions.process_audio(clip, RATE, steps, profile, ProbeSettings(), seed=0)
     fixed = out.samples.astype(np.float64) / 32768
     # ...but the pauses stay at zero: subtracting the mean would have put -1 % into them
     assert abs(float(fixed[pauses].mean())) <= abs(float(clip[pauses].mean())) + 1 / 32768
     # a true offset goes, in the pauses and over the whole clip
     shifted, _ = _plosive_clip(0.03)
-    out = repair.process_audio(shifted, RATE, steps, profile, ProbeSettings(), seed=0)
+    out = actions.process_audio(shifted, RATE, steps, profile, ProbeSettings(), seed=0)
     fixed = out.samples.astype(np.float64) / 32768
     assert abs(float(fixed[pauses].mean())) < 5e-4 < abs(float(shifted[pauses].mean()))
     assert abs(float(fixed.mean())) < 5e-4
-    record = json.loads(out.records[0][repair.VALUE_BEFORE])["dc_offset"][0]
+    record = json.loads(out.records[0]["value_before"])["dc_offset"][0]
     assert record == pytest.approx(0.03, abs=0.002)
 
 
@@ -494,7 +495,7 @@ def test_fix_that_does_not_resolve_drops_the_pair(tmp_path: Path) -> None:
 def test_every_fixable_check_has_an_action() -> None:
     fixable = {code for code, info in CHECKS.items() if info.fixable}
     fixable.add("audio-too-long")  # fixable per finding when trimming brings it under
-    assert fixable <= set(fixes.CHECK_ACTIONS)
+    assert fixable <= set(actions.check_actions())
 
 
 def _frames(
@@ -534,7 +535,7 @@ def test_plan_is_built_from_findings_only() -> None:
             ("4", "made-up-check", "warning", True),
         ],
     )
-    plan = fixes.plan_fixes(report, findings, measurements, load_profile("basic"))
+    plan = plan_fixes(report, findings, measurements, load_profile("basic"))
     actions = plan.groupby(C.PAIR_ID, sort=False)["action"].apply(list).to_dict()
     assert actions == {
         "1": ["copy-audio", "copy-text"],

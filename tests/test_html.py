@@ -21,7 +21,7 @@ from sample_labels import LABELS, TEXTS, ids, review_now
 from remediate import cli, pipeline
 from remediate.audio.probe import read_samples
 from remediate.config import Config
-from remediate.fix import apply as fixes
+from remediate.fix import command as fixes
 from remediate.html import REPORT_HTML, media, write_report
 
 #: kept pairs whose verdict needs review: they get a card too

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from remediate import cli, pipeline
 from remediate.cli.progress import Progress
 from remediate.config import Config
-from remediate.fix import apply as fixes
+from remediate.fix import command as fixes
 from remediate.progress import Reporter, labelled, stage
 
 

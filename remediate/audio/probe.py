@@ -342,7 +342,7 @@ def _short(exc: BaseException) -> str:
     return text[:200]
 
 
-# --- fix stage: whole-file read/write and the speech span (used by remediate.fix.apply) -----------
+# --- fix stage: whole-file read/write and the speech span (used by remediate.fix) -----------
 # Kept here because this is the only module that may import soundfile. The speech span
 # uses the probe's own framing and silence rule (frame_activity), so a trimmed file
 # re-probes with the padding the fix asked for.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -21,7 +21,8 @@ from remediate.audio import voice
 from remediate.audio.listen import Listener
 from remediate.audio.loudness import LoudnessMeter
 
-FULL_SCALE = 32768.0
+#: int16 full scale: every float sample in the package is int16 / FULL_SCALE, in [-1, 1).
+FULL_SCALE: Final = 32768.0
 #: Floor for logarithms of silence (digital zero), in dBFS.
 MIN_DB = voice.MIN_DB
 #: The voice measures see at most this many seconds at once (48 kHz: 3.8 MB of float32):

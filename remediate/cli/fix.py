@@ -1,4 +1,4 @@
-"""``fix``: write a repaired copy of the corpus from a run's verdicts (remediate.fix.apply)."""
+"""``fix``: write a repaired copy of the corpus from a run's verdicts (remediate.fix.command)."""
 
 from __future__ import annotations
 
@@ -81,7 +81,8 @@ def fix_command(
         remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123
         remediate fix --run-dir out/job-123 --dest out/job-123-fixed --rename-for-edition --zip
     """
-    from remediate.fix import apply as fixes
+    from remediate.fix import command as fixes
+    from remediate.fix.render import plan_text, summary_text
 
     options = fixes.FixOptions(
         run_dir=run_dir,
@@ -106,13 +107,13 @@ def fix_command(
             ]
             click.echo(json.dumps({**result.summary, "plan": plan}, ensure_ascii=False))
         else:
-            text = fixes.plan_text(result.plan, result.summary, terminal_width())
+            text = plan_text(result.plan, result.summary, terminal_width())
             click.echo(text, err=True)
             click.echo("Dry run: nothing was written.", err=True)
         return
     if as_json:
         click.echo(json.dumps(result.summary, ensure_ascii=False, default=str))
     else:
-        click.echo(fixes.summary_text(result.summary), err=True)
+        click.echo(summary_text(result.summary), err=True)
     if fail_on_count and result.summary["edition"].get("exact_count_met") is False:
         sys.exit(EXIT_FINDINGS)

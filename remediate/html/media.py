@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 
 from remediate.audio.probe import read_samples
+from remediate.audio.stream import FULL_SCALE
 
 #: Audio to embed, summed over every player of the report (before base64, which adds a
 #: third). 16 MiB holds about 170 s of 48 kHz 16-bit mono: every flagged clip of a BASIC
@@ -74,7 +75,7 @@ def relative_url(target: Path, report_dir: Path) -> str:
 
 def wav_bytes(samples: npt.NDArray[np.float64], rate: int) -> bytes:
     """16-bit PCM WAV bytes of float samples (frames, channels), ±1 full scale, clipped."""
-    ints = np.clip(np.round(samples * 32768.0), -32768, 32767).astype("<i2")
+    ints = np.clip(np.round(samples * FULL_SCALE), -FULL_SCALE, FULL_SCALE - 1).astype("<i2")
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:
         w.setnchannels(int(ints.shape[1]) if ints.ndim == 2 else 1)

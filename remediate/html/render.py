@@ -59,7 +59,7 @@ def read_run(run_dir: Path, fix_dir: Path | None = None) -> tuple[RunData, Path,
     explicit ``fix_dir`` was not written by ``remediate fix``.
     """
     from remediate.contract import AUDIT_ERRORS, FIX_CORPUS_DIR
-    from remediate.fix.apply import read_run_dir
+    from remediate.fix.rundir import read_run_dir
 
     run = read_run_dir(run_dir)
     audit_path = run_dir / AUDIT_ERRORS

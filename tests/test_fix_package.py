@@ -1,0 +1,82 @@
+"""The package checks' failure paths and the zip's name rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from remediate import columns as C
+from remediate.errors import FixError
+from remediate.fix import package
+from remediate.profiles import load_profile
+
+
+def manifest(n: int, seconds: float = 5.0, suffix: str = ".wav") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            C.PAIR_ID: [str(i) for i in range(n)],
+            C.AUDIO_NAME: [f"{i}{suffix}" for i in range(n)],
+            C.TEXT_NAME: [f"{i}.txt" for i in range(n)],
+            C.DURATION_S: [seconds] * n,
+        }
+    )
+
+
+def by_name(checks: list[dict[str, object]]) -> dict[str, dict[str, object]]:
+    return {str(c["name"]): c for c in checks}
+
+
+def test_pair_count_missing_and_too_many() -> None:
+    basic = load_profile("basic")
+    required = basic.pairs_required
+    assert required
+    short = by_name(package.package_checks(manifest(required - 3), basic, None))["pair-count"]
+    assert short["ok"] is False
+    assert "3 missing" in str(short["message"]) and "MSS.20020016" in str(short["message"])
+    extra = by_name(package.package_checks(manifest(required + 2), basic, None))["pair-count"]
+    assert extra["ok"] is False and "2 too many" in str(extra["message"])
+
+
+def test_foreign_files_long_clips_and_total_duration() -> None:
+    basic = load_profile("basic")
+    required = basic.pairs_required
+    lo, hi = package.TOTAL_DURATION_S["basic"]
+    long_clip = max(basic.duration.max_s, hi / required) + 1.0
+    checks = by_name(package.package_checks(manifest(required, long_clip, ".mp3"), basic, 123))
+    assert checks["file-types"]["ok"] is False and "0.mp3" in str(checks["file-types"]["message"])
+    assert checks["clip-duration"]["ok"] is False
+    assert str(checks["clip-duration"]["message"]).startswith(f"{required} clips over")
+    assert required * long_clip > hi
+    assert checks["total-duration"]["ok"] is False
+    assert checks["zip-size"] == {
+        "name": "zip-size",
+        "ok": None,
+        "message": "123 bytes; no size limit is documented (MSS.20020023/024)",
+    }
+    too_little = by_name(package.package_checks(manifest(required, 1.0), basic, None))
+    assert required * 1.0 < lo
+    assert too_little["total-duration"]["ok"] is False
+    assert "zip-size" not in too_little
+
+
+def test_an_edition_without_a_count_does_not_judge_it() -> None:
+    profile = load_profile("flexus")
+    assert not profile.pairs_required
+    count = by_name(package.package_checks(manifest(7), profile, None))["pair-count"]
+    assert count == {"name": "pair-count", "ok": None, "message": "7 pairs; no count documented"}
+    assert "total-duration" not in by_name(package.package_checks(manifest(7), profile, None))
+
+
+def test_two_files_with_one_root_name_refuse_the_zip(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            C.PAIR_ID: ["a", "b"],
+            C.AUDIO_NAME: ["x/1.wav", "y/1.WAV"],
+            C.TEXT_NAME: ["x/1.txt", "y/2.txt"],
+            C.DURATION_S: [5.0, 5.0],
+        }
+    )
+    with pytest.raises(FixError, match="share the zip root name"):
+        package.zip_members(frame)
