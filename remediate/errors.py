@@ -10,7 +10,7 @@ mean "could not run"::
     │   ├── AuditFileError         exit 4   audit file unreadable, not JSON, or wrong shape
     │   └── CorpusError            exit 5   corpus folder missing or unreadable
     ├── OutputError                exit 6   output folder cannot be created or written
-    ├── ApiError                            MetaStudio API failures (see remediate.metastudio.client)
+    ├── ApiError                            MetaStudio API failures (see remediate.metastudio.faults)
     │   ├── CredentialsError       exit 7   no or rejected credentials (401/403)
     │   ├── ApiRequestError        exit 8   the API refused the request (other 4xx, MSS code)
     │   ├── ApiUnavailableError    exit 9   timeouts, connection errors, 5xx/429 after retries

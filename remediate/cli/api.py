@@ -27,7 +27,7 @@ from remediate.metastudio.defaults import (
 def credentials_from_env() -> Any:
     """AK/SK (+ security token) or an IAM token from the environment; never echoed."""
     from remediate.errors import CredentialsError
-    from remediate.metastudio.client import AkSkCredentials, TokenCredentials
+    from remediate.metastudio.auth import AkSkCredentials, TokenCredentials
 
     ak = os.environ.get(ENV_AK, "").strip()
     sk = os.environ.get(ENV_SK, "").strip()
@@ -52,12 +52,8 @@ def credentials_from_env() -> Any:
 def api_client(opts: dict[str, Any]) -> Any:
     """Build the API client from the API options (popped from ``opts``) and the environment."""
     from remediate.errors import ConfigError
-    from remediate.metastudio.client import (
-        ClientSettings,
-        MetaStudioClient,
-        RetryPolicy,
-        endpoint_for,
-    )
+    from remediate.metastudio.client import MetaStudioClient
+    from remediate.metastudio.settings import ClientSettings, RetryPolicy, endpoint_for
 
     api = {name: opts.pop(name) for name in API_OPTION_NAMES}
     credentials = credentials_from_env()
