@@ -49,6 +49,7 @@ JOB_FILE: Final = "job.json"  # fetch: the job detail as received
 TENANT_CFG_FILE: Final = "tenant-duration-cfg.json"  # ShowTenantDurationCfg as received
 FETCH_FILE: Final = "fetch.json"  # fetch: provenance of the download
 ATTACHMENTS_DIR: Final = "attachments"
+REPORT_HTML: Final = "report.html"  # run --html, remediate report: the page for people
 
 FIX_CORPUS_DIR: Final = "corpus"
 FIXES: Final = "fixes.parquet"
@@ -64,6 +65,27 @@ ROUND_FILE: Final = "round.json"  # written last into a round folder: its presen
 OPLOG_FILE: Final = "op-logs.json"  # ListJobOperationLog, every page, as one document
 HISTORY_DIR: Final = "history"  # OUT/history/job_id=<id>/round=<N>/part-0.parquet
 HISTORY_PART: Final = "part-0.parquet"
+
+#: Every name run, scan or fetch writes into ``--out``: one of these that the current run
+#: does not write belongs to an earlier run, and :mod:`remediate.publish` removes it.
+OUT_NAMES: Final = frozenset(
+    {
+        AUDIT_COPY,
+        AUDIT_ERRORS,
+        FINDINGS,
+        MEASUREMENTS,
+        REPORT,
+        MANIFEST,
+        RERECORD,
+        SUMMARY,
+        JOB_FILE,
+        TENANT_CFG_FILE,
+        FETCH_FILE,
+        OPLOG_FILE,
+        ATTACHMENTS_DIR,
+        REPORT_HTML,
+    }
+)
 
 #: What ``remediate fix`` reads from a run folder.
 RUN_FILES_FOR_FIX: Final = (SUMMARY, REPORT, FINDINGS, MEASUREMENTS)

@@ -41,23 +41,9 @@ PUBLISHING = ".remediate-publishing"
 SET_FILE = ".remediate-set"
 STAGING_PREFIX = ".remediate-staging-"
 
-#: Every name a run, scan or fetch writes into ``--out``: a name in this set that the
-#: current run does not write belongs to an earlier run and is removed when it publishes.
-OUTPUT_NAMES = frozenset(
-    {
-        K.AUDIT_COPY,
-        K.AUDIT_ERRORS,
-        K.FINDINGS,
-        K.MEASUREMENTS,
-        K.REPORT,
-        K.MANIFEST,
-        K.SUMMARY,
-        K.JOB_FILE,
-        K.FETCH_FILE,
-        K.ATTACHMENTS_DIR,
-        "report.html",  # remediate.html.render.REPORT_HTML (run --html, remediate report)
-    }
-)
+#: Every name a run, scan or fetch writes into ``--out`` (the contract's list): a name in
+#: this set that the current run does not write belongs to an earlier run and is removed.
+OUTPUT_NAMES = K.OUT_NAMES
 #: Written last, removed first: its presence means the set beside it is complete.
 LAST = K.SUMMARY
 

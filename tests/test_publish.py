@@ -50,8 +50,10 @@ def test_scan_after_run_and_run_after_fetch_leave_only_their_own_files(
     code, err = _cli("run", "--audit-file", str(audit), "--corpus", str(corpus), "--out", str(out))
     assert code == 0, err
     assert "audit-result.json" in _visible(out)
-    # Files an earlier fetch or run --job-id left (job.json, fetch.json, attachments/).
+    # Files an earlier fetch or run --job-id left (job.json, op-logs.json, attachments/...).
     (out / "job.json").write_text("{}")
+    (out / "op-logs.json").write_text("{}")
+    (out / "tenant-duration-cfg.json").write_text("{}")
     (out / "attachments").mkdir()
     (out / "attachments" / "review.pdf").write_bytes(b"%PDF")
     code, err = _cli("scan", "--corpus", str(corpus), "--out", str(out))
