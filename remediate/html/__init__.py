@@ -11,6 +11,7 @@ when audio is embedded and when it is linked.
 
 from __future__ import annotations
 
-from remediate.html.render import REPORT_HTML, write_report
+from remediate.contract import REPORT_HTML
+from remediate.html.render import write_report
 
 __all__ = ["REPORT_HTML", "write_report"]

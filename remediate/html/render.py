@@ -11,14 +11,22 @@ from typing import IO, Any, Final
 import pandas as pd
 
 from remediate import columns as C
+from remediate.contract import (
+    AUDIT_ERRORS,
+    DROPPED,
+    FIX_CORPUS_DIR,
+    FIX_MARKER,
+    FIXES,
+    MANIFEST,
+    REPORT_HTML,
+    RERECORD,
+    SUMMARY,
+)
 from remediate.errors import ConfigError
 from remediate.html import media
 from remediate.html.model import FixData, Media, RunData, attention_ids, build_view
 from remediate.report import write_text
 
-REPORT_HTML: Final = "report.html"
-#: The re-record list written by the run when it has one (else: the dropped pairs).
-RERECORD_CSV: Final = "rerecord.csv"
 #: ``remediate fix`` records the run folder it was made from under this key.
 FIX_RUN_DIR: Final = "run_dir"
 #: Where ``remediate run`` suggests the fix to go: ``<run folder>-fixed``.
@@ -29,8 +37,6 @@ MediaProgress = Callable[[int, int], None]
 
 
 def _read_fix(fix_dir: Path, run_dir: Path, explicit: bool) -> FixData | None:
-    from remediate.contract import DROPPED, FIX_MARKER, FIXES, MANIFEST, SUMMARY
-
     if not (fix_dir / FIX_MARKER).is_file() or not (fix_dir / SUMMARY).is_file():
         if explicit:
             raise ConfigError(f"{fix_dir} is not a folder written by `remediate fix`")
@@ -58,15 +64,14 @@ def read_run(run_dir: Path, fix_dir: Path | None = None) -> tuple[RunData, Path,
     is not a complete run folder (as ``remediate fix`` does) and ConfigError when an
     explicit ``fix_dir`` was not written by ``remediate fix``.
     """
-    from remediate.contract import AUDIT_ERRORS, FIX_CORPUS_DIR
     from remediate.fix.rundir import read_run_dir
 
     run = read_run_dir(run_dir)
     audit_path = run_dir / AUDIT_ERRORS
     audit = pd.read_parquet(audit_path) if audit_path.is_file() else None
     rerecord: list[str] | None = None
-    if (run_dir / RERECORD_CSV).is_file():
-        frame = pd.read_csv(run_dir / RERECORD_CSV, dtype="str", keep_default_na=False)
+    if (run_dir / RERECORD).is_file():
+        frame = pd.read_csv(run_dir / RERECORD, dtype="str", keep_default_na=False)
         if C.PAIR_ID in frame.columns:
             rerecord = [str(x) for x in frame[C.PAIR_ID]]
     explicit = fix_dir is not None
