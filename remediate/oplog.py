@@ -18,7 +18,8 @@ from typing import Any, Final
 
 from remediate import columns as C
 from remediate.errors import ApiResponseError, AuditFileError
-from remediate.metastudio.models import Operation, decode_json_object, parse_operation
+from remediate.metastudio.models import Operation, parse_operation
+from remediate.metastudio.reader import decode_json_object
 
 AUDIT_NOT_PASS: Final = "AUDIT_NOT_PASS"
 

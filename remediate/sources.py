@@ -22,13 +22,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from remediate import contract as K
 from remediate.errors import ApiError, ApiResponseError, AuditFileError, InputError
-from remediate.metastudio.models import (
-    Operation,
-    TrainingJob,
-    decode_json_object,
-    parse_job,
-    parse_operation,
-)
+from remediate.metastudio.models import Operation, TrainingJob, parse_job, parse_operation
+from remediate.metastudio.reader import decode_json_object
 
 if TYPE_CHECKING:
     from remediate.metastudio.client import MetaStudioClient

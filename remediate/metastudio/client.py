@@ -50,14 +50,12 @@ from remediate.metastudio.models import (
     OperationLog,
     TenantDurationCfg,
     TrainingJob,
-    _item,
-    _Reader,
-    decode_json_object,
     parse_audit_result,
     parse_job,
     parse_operation,
     parse_tenant_duration_cfg,
 )
+from remediate.metastudio.reader import JsonReader, decode_json_object, item_reader
 from remediate.metastudio.settings import (
     ClientSettings,
     RetryPolicy,
@@ -318,11 +316,11 @@ class MetaStudioClient:
             bodies.append(response.content)
             doc = self._json(response)
             with _context(response):
-                top = _Reader(doc, "", op)
+                top = JsonReader(doc, "", op)
                 count = top.integer("count")
                 page = top.array(key) or []
                 for i, item in enumerate(page):
-                    doc_i = dict(_item(item, f"{key}[{offset + i}]", op).doc)
+                    doc_i = dict(item_reader(item, f"{key}[{offset + i}]", op).doc)
                     raw.append(doc_i)
                     parsed.append(parse(doc_i, op))
             offset += limit

@@ -2,21 +2,20 @@
 
 Frozen dataclasses for ShowJobAuditResult, ShowVoiceTrainingJob and ListVoiceTrainingJob
 responses, tolerant of unknown fields and of absent blocks (every model attribute is
-optional in the official SDK). A body of the wrong shape is an ApiResponseError.
+optional in the official SDK). A body of the wrong shape is an ApiResponseError
+(field access and JSON decoding: :mod:`remediate.metastudio.reader`).
 :mod:`remediate.metastudio.client` fetches; this module only reads what was fetched.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from remediate import safetext
 from remediate.errors import ApiResponseError
+from remediate.metastudio.reader import JsonReader, item_reader
 
 
 @dataclass(frozen=True)
@@ -239,7 +238,7 @@ def parse_tenant_duration_cfg(
     doc: Mapping[str, Any], operation: str = "ShowTenantDurationCfg"
 ) -> TenantDurationCfg:
     """Typed tenant duration bounds from a decoded JSON object; unknown keys are ignored."""
-    r = _Reader(doc, "", operation)
+    r = JsonReader(doc, "", operation)
     editions = {
         e: DurationBounds(
             r.integer(f"{e}_min"), r.integer(f"{e}_max"), r.integer(f"{e}_advice_value")
@@ -256,7 +255,7 @@ def parse_tenant_duration_cfg(
 
 def parse_operation(doc: Mapping[str, Any], operation: str = "ListJobOperationLog") -> Operation:
     """Typed operation from a decoded ``operations[]`` item; unknown keys are ignored."""
-    r = _Reader(doc, "", operation)
+    r = JsonReader(doc, "", operation)
     info = r.obj("external_info")
     reviews = info.array("review_id_list") if info is not None else None
     return Operation(
@@ -268,90 +267,6 @@ def parse_operation(doc: Mapping[str, Any], operation: str = "ListJobOperationLo
     )
 
 
-class _Reader:
-    """Typed field access on a JSON object, with the SDK's lenient primitive coercion."""
-
-    def __init__(self, doc: Mapping[str, Any], where: str, operation: str) -> None:
-        self.doc = doc
-        self.where = where
-        self.operation = operation
-
-    def fail(self, key: str, expected: str) -> ApiResponseError:
-        got = type(self.doc.get(key)).__name__
-        return ApiResponseError(
-            f"{self.operation}: {self.where}{key} should be {expected}, got {got}"
-        )
-
-    def text(self, key: str) -> str | None:
-        value = self.doc.get(key)
-        if value is None or isinstance(value, str):
-            return value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
-        raise self.fail(key, "a string")
-
-    def integer(self, key: str) -> int | None:
-        value = self.doc.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool):
-            raise self.fail(key, "an integer")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, float) and value.is_integer():
-            return int(value)
-        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
-            return int(value)
-        raise self.fail(key, "an integer")
-
-    def epoch(self, key: str) -> int | None:
-        """An epoch time (``audit_time``: seconds or milliseconds, unit undocumented). One
-        rule for files and the API: an integer, an integer in a string (``"1700000000"``)
-        or a finite number (``1500000000.5``, the fraction dropped), within int64."""
-        value = self.doc.get(key)
-        if value is None:
-            return None
-        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d{1,19}\s*", value):
-            value = int(value)
-        elif isinstance(value, float) and math.isfinite(value) and abs(value) < 2.0**63:
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, "an integer")
-        if not _INT64_MIN <= value <= _INT64_MAX:
-            raise ApiResponseError(f"{self.operation}: {self.where}{key} {value} is out of range")
-        return value
-
-    def boolean(self, key: str) -> bool | None:
-        value = self.doc.get(key)
-        if value is None or isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            return value.lower() == "true"
-        raise self.fail(key, "a boolean")
-
-    def obj(self, key: str) -> _Reader | None:
-        value = self.doc.get(key)
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            raise self.fail(key, "an object")
-        return _Reader(value, f"{self.where}{key}.", self.operation)
-
-    def array(self, key: str) -> list[Any] | None:
-        value = self.doc.get(key)
-        if value is None or isinstance(value, list):
-            return value
-        raise self.fail(key, "a list")
-
-
-def _item(value: Any, where: str, operation: str) -> _Reader:
-    if not isinstance(value, dict):
-        raise ApiResponseError(f"{operation}: {where} should be an object")
-    return _Reader(value, f"{where}.", operation)
-
-
-#: ``audit_time`` is kept as int64; anything outside is not a time.
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: The blocks of a ShowJobAuditResult body (either may be absent).
 AUDIT_BLOCKS = ("system_audit_result", "admin_audit_result")
 
@@ -376,7 +291,7 @@ def parse_audit_result(
                 f"{operation}: no system_audit_result or admin_audit_result in the document",
                 hint="pass the body of GET .../jobs/{job_id}/audit-result",
             )
-    top = _Reader(doc, "", operation)
+    top = JsonReader(doc, "", operation)
     system: SystemAuditResult | None = None
     sys_block = top.obj("system_audit_result")
     if sys_block is not None:
@@ -385,7 +300,7 @@ def parse_audit_result(
         if raw_errors is not None:
             items = []
             for i, raw in enumerate(raw_errors):
-                r = _item(raw, f"system_audit_result.errors[{i}]", operation)
+                r = item_reader(raw, f"system_audit_result.errors[{i}]", operation)
                 items.append(
                     AuditError(
                         audio_name=r.text("audio_name"),
@@ -410,7 +325,7 @@ def parse_audit_result(
 
 def parse_job(doc: Mapping[str, Any], operation: str = "ShowVoiceTrainingJob") -> TrainingJob:
     """Typed job from a decoded ``TrainingJobInfo`` object; unknown keys are ignored."""
-    r = _Reader(doc, "", operation)
+    r = JsonReader(doc, "", operation)
     return TrainingJob(
         job_id=r.text("job_id"),
         job_type=r.text("job_type"),
@@ -433,7 +348,7 @@ def parse_job(doc: Mapping[str, Any], operation: str = "ShowVoiceTrainingJob") -
     )
 
 
-def parse_assess_result(block: _Reader | None) -> AssessResult | None:
+def parse_assess_result(block: JsonReader | None) -> AssessResult | None:
     """Typed ``assess_result`` (None when absent); unknown dimensions are ignored."""
     if block is None:
         return None
@@ -455,19 +370,3 @@ def parse_assess_result(block: _Reader | None) -> AssessResult | None:
             )
         )
     return AssessResult(dimensions=tuple(dimensions), suggestion=block.text("suggestion"))
-
-
-def decode_json_object(content: bytes, operation: str) -> dict[str, Any]:
-    """Decode a response body that must be one JSON object, or raise ApiResponseError."""
-    try:
-        doc = safetext.loads(content.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ApiResponseError(
-            f"{operation}: the response is not JSON ({len(content)} bytes)",
-            hint="check --endpoint: it should be the MetaStudio API base URL",
-        ) from None
-    if not isinstance(doc, dict):
-        raise ApiResponseError(
-            f"{operation}: expected a JSON object, got {type(doc).__name__}",
-        )
-    return doc
