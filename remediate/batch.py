@@ -6,10 +6,10 @@ For each job the source lists (the API, or ``--offline`` folders), in order:
 2. load its audit result (plus job detail and operation log);
 3. key the work: sha256 of the audit bytes + a fingerprint of the corpus (every file's
    relative path, size and mtime) + the settings (edition, overrides, language, loudness,
-   tool version). The same key as the job's latest round means nothing changed:
-   ``unchanged``, no new work, no new round. The same audit with another corpus or
-   settings runs that round again in place; a new audit gets round ``reject_times`` (or
-   the next free number);
+   tool version; see :mod:`remediate.rounds`). The same key as the job's latest round
+   means nothing changed: ``unchanged``, no new work, no new round. The same audit with
+   another corpus or settings runs that round again in place; a new audit gets round
+   ``reject_times`` (or the next free number);
 4. run the main job (:func:`remediate.pipeline.run`) into ``OUT/<job_id>/round-<N>/``,
    add ``job.json`` / ``op-logs.json``, append the round to ``OUT/history/``, compare it
    with the round before, and write ``round.json`` last (its presence means the round is
@@ -27,9 +27,7 @@ A lock file on ``OUT`` keeps two batches from overlapping (exit 15).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
-import os
 import re
 import time
 from collections.abc import Callable
@@ -42,14 +40,12 @@ import pandas as pd
 from remediate import columns as C
 from remediate import contract as K
 from remediate import history as H
-from remediate._version import __version__
 from remediate.config import Config
 from remediate.errors import (
     EXIT_JOBS_FAILED,
     EXIT_NEEDS_PEOPLE,
     EXIT_NOTHING_TO_DO,
     EXIT_OK,
-    CorpusError,
     RemediateError,
 )
 from remediate.files import ensure_out_dir
@@ -57,14 +53,21 @@ from remediate.lock import hold
 from remediate.metastudio.models import TrainingJob
 from remediate.project import JobEntry, JobSettings, Project
 from remediate.report import write_bytes, write_json
+from remediate.rounds import (
+    ROUND_FILE,
+    choose_round,
+    completed_rounds,
+    corpus_fingerprint,
+    round_key,
+    round_path,
+    settings_doc,
+)
 from remediate.sources import JOB_FILE, JobInput, JobSource
 
 log = logging.getLogger(__name__)
 
 BATCH_SUMMARY = K.BATCH_SUMMARY
 LOCK_FILE = K.BATCH_LOCK
-ROUND_FILE = K.ROUND_FILE
-_ROUND_DIR = re.compile(rf"^{K.ROUND_DIR_PREFIX}(\d{{1,6}})$")
 #: Job ids become folder names: refuse anything that could leave OUT or hide a file.
 _SAFE_JOB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
@@ -117,90 +120,6 @@ class BatchResult:
     summary: dict[str, Any]
     exit_code: int
     path: Path | None
-
-
-# --- keys and rounds ------------------------------------------------------------------------
-
-
-def corpus_fingerprint(corpus: Path) -> str:
-    """sha256 over every file's relative path, size and mtime (no content read)."""
-    if not corpus.is_dir():
-        raise CorpusError(f"corpus folder {corpus} does not exist or is not a folder", path=corpus)
-    entries = []
-    try:
-        for dirpath, dirnames, filenames in os.walk(corpus, onerror=_raise):
-            dirnames.sort()
-            for name in sorted(filenames):
-                st = os.stat(os.path.join(dirpath, name))
-                rel = os.path.relpath(os.path.join(dirpath, name), corpus)
-                entries.append(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}")
-    except OSError as exc:
-        raise CorpusError(
-            f"cannot read corpus {corpus}: {exc.strerror or exc}", path=corpus
-        ) from None
-    return hashlib.sha256("\n".join(entries).encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _raise(exc: OSError) -> None:
-    raise exc
-
-
-def settings_doc(settings: JobSettings, loudness: bool) -> dict[str, Any]:
-    """The settings that change a round's result (part of its key)."""
-    return {
-        "edition": settings.edition,
-        "overrides": list(settings.overrides),
-        "language": settings.language,
-        "loudness": loudness,
-        "version": __version__,
-    }
-
-
-def round_key(audit_sha256: str, fingerprint: str, settings: dict[str, Any]) -> str:
-    """The idempotence key of a round."""
-    doc = json.dumps([audit_sha256, fingerprint, settings], sort_keys=True)
-    return hashlib.sha256(doc.encode()).hexdigest()
-
-
-def _round_dir(out_root: Path, job_id: str, number: int) -> Path:
-    return out_root / job_id / f"{K.ROUND_DIR_PREFIX}{number}"
-
-
-def completed_rounds(job_dir: Path) -> dict[int, dict[str, Any]]:
-    """Round number → its round.json, for every complete round of a job."""
-    found: dict[int, dict[str, Any]] = {}
-    if not job_dir.is_dir():
-        return found
-    for child in job_dir.iterdir():
-        m = _ROUND_DIR.match(child.name)
-        if not m:
-            continue
-        try:
-            doc = json.loads((child / ROUND_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # incomplete or damaged: not a round
-        if isinstance(doc, dict):
-            found[int(m[1])] = doc
-    return found
-
-
-def choose_round(
-    done: dict[int, dict[str, Any]], reject_times: int | None, key: str, audit_sha256: str
-) -> tuple[str, int]:
-    """(action, round): ``unchanged`` / ``rerun`` the latest round, or ``run`` a new one.
-
-    A new round is numbered by the job's ``reject_times`` when that is beyond every
-    existing round, else by the next free number.
-    """
-    latest = max(done, default=0)
-    if done:
-        if done[latest].get("key") == key:
-            return "unchanged", latest
-        if done[latest].get("audit_sha256") == audit_sha256:
-            return "rerun", latest
-    if reject_times is not None and reject_times > latest:
-        return "run", reject_times
-    return "run", latest + 1
 
 
 # --- one job -------------------------------------------------------------------------------
@@ -313,7 +232,7 @@ def _run_round(
     """Run the main job for one round and record it; fills ``outcome``; round.json last."""
     from remediate import pipeline
 
-    round_dir = _round_dir(out_root, outcome.job_id, plan.round)
+    round_dir = round_path(out_root, outcome.job_id, plan.round)
     (round_dir / ROUND_FILE).unlink(missing_ok=True)  # incomplete until written again
     started = H.now_utc()
     t0 = time.perf_counter()
@@ -377,7 +296,7 @@ def process_job(
         outcome.reject_times = inp.job.reject_times
         outcome.edition = plan.settings.edition
         outcome.round, outcome.action = plan.round, plan.action
-        outcome.out = str(_round_dir(out_root, outcome.job_id, plan.round))
+        outcome.out = str(round_path(out_root, outcome.job_id, plan.round))
         if plan.action == "unchanged":
             outcome.status = UNCHANGED
             _from_previous(outcome, completed_rounds(out_root / outcome.job_id)[plan.round])
