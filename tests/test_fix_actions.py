@@ -209,3 +209,23 @@ def test_a_check_no_action_answers_drops_the_pair() -> None:
     plan = plan_fixes(report, findings, pd.DataFrame({C.PAIR_ID: ["0"]}), PROFILE)
     assert list(plan[C.ACTION]) == ["drop"]
     assert json.loads(plan[C.PARAMETERS][0]) == {"reasons": ["no fix implemented for made-up"]}
+
+
+def test_a_planned_action_without_its_module_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from remediate.errors import FixError
+    from remediate.fix import command
+
+    plan = pd.DataFrame({C.ACTION: ["copy-audio", "normalize-loudness", "requantise"]})
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        command.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "pyloudnorm" else real(name, *a),
+    )
+    with pytest.raises(
+        FixError, match=r"normalize-loudness \(--normalize-loudness\) needs pyloudnorm"
+    ):
+        command._require_modules(plan)
+    command._require_modules(plan[plan[C.ACTION] != "normalize-loudness"])  # nothing needed

@@ -243,6 +243,11 @@ def audio_action_names() -> tuple[str, ...]:
     return tuple(a.name for a in actions("audio"))
 
 
+def text_action_names() -> tuple[str, ...]:
+    """The names of the text steps, in pipeline order."""
+    return tuple(a.name for a in actions("text"))
+
+
 # --- planning one pair ---------------------------------------------------------------------
 
 

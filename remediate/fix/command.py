@@ -10,6 +10,7 @@ The originals are only read.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from dataclasses import dataclass, replace
@@ -23,6 +24,7 @@ from remediate import contract as K
 from remediate.audio.probe import ProbeSettings
 from remediate.errors import FixError, OutputError
 from remediate.files import ensure_out_dir
+from remediate.fix.actions import action, audio_action_names, text_action_names
 from remediate.fix.apply import apply_plan, remove_files
 from remediate.fix.dest import check_dest, remove_stale, swap
 from remediate.fix.plan import plan_fixes
@@ -89,14 +91,6 @@ def fix(options: FixOptions, progress: ProgressCallback | None = None) -> FixRes
 
     run = read_run_dir(options.run_dir)
     check_dest(options.dest, run.corpus, options.run_dir)
-    if options.normalize_loudness:
-        try:
-            import pyloudnorm  # noqa: F401
-        except ImportError:
-            raise FixError(
-                "--normalize-loudness needs pyloudnorm",
-                hint="pip install 'remediate[loudness]'",
-            ) from None
     profile = _profile(run)
     with stage(progress, "Planning the fixes"):
         plan = plan_fixes(
@@ -106,6 +100,7 @@ def fix(options: FixOptions, progress: ProgressCallback | None = None) -> FixRes
             profile,
             normalize_loudness=options.normalize_loudness,
         )
+    _require_modules(plan)
     if options.dry_run:
         summary = plan_summary(plan, run, options)
         empty = pd.DataFrame(columns=C.FIX_COLUMNS)
@@ -133,6 +128,23 @@ def fix(options: FixOptions, progress: ProgressCallback | None = None) -> FixRes
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return result
+
+
+def _require_modules(plan: pd.DataFrame) -> None:
+    """FixError when a planned action needs an optional module that is not installed.
+
+    Looked up, not imported: the workers import it, so the parent does not pay for
+    pyloudnorm's scipy.signal import (about a second) before the pool starts."""
+    for name in dict.fromkeys(plan[C.ACTION]):
+        if name not in audio_action_names() and name not in text_action_names():
+            continue
+        for module in action(name).needs:
+            if importlib.util.find_spec(module) is None:
+                option = " (--normalize-loudness)" if name == "normalize-loudness" else ""
+                raise FixError(
+                    f"{name}{option} needs {module}",
+                    hint="pip install 'remediate[loudness]'",
+                )
 
 
 def _build(
