@@ -4,8 +4,9 @@ every citation of docs/ in the repository names a document and a section that ex
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
+
+from repo import ROOT, repo_files
 
 from remediate.checks import CHECKS
 from remediate.errors import EXIT_CODES
@@ -30,7 +31,6 @@ def test_readme_gives_the_two_commands_near_the_top() -> None:
 
 # --- citations of docs/ ------------------------------------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
 #: Spelled in parts so this file cites no document itself.
 _DOCS = "docs" + "/"
 #: ``docs/NAME.md`` and the like: how docs/README.md says citations are spelled.
@@ -51,15 +51,8 @@ HEADING = re.compile(r"^#{2,4}[ \t]+([0-9]+(?:\.[0-9]+)*)\.?[ \t]", re.MULTILINE
 
 def _tracked_texts() -> dict[str, str]:
     """Every file in the repository (tracked or new, not ignored) that reads as UTF-8."""
-    names = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    ).stdout.split()
     texts = {}
-    for name in names:
+    for name in repo_files():
         path = ROOT / name
         if path.is_file() and path.suffix not in (".wav", ".parquet", ".zip"):
             try:

@@ -9,7 +9,8 @@ import sys
 import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from repo import ROOT, repo_files
+
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
 
 
@@ -84,13 +85,7 @@ def test_the_metastudio_package_never_imports_pandas_or_pyarrow() -> None:
 
 def test_no_file_cites_the_sessions_shared_folder() -> None:
     """Facts the code relies on live in docs/, cited as docs/...; nothing points outside."""
-    files = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=True,
-    ).stdout.split()
+    files = repo_files()
     # Spelled in two parts so this file does not cite the folder it forbids.
     folder = "shared" + "/"
     pattern = re.compile(rf"(?<![\w-]){folder}reference|\.\./{folder}")

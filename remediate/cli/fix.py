@@ -81,8 +81,8 @@ def fix_command(
         remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123
         remediate fix --run-dir out/job-123 --dest out/job-123-fixed --rename-for-edition --zip
     """
+    from remediate.cli.fix_render import plan_text, summary_text
     from remediate.fix import command as fixes
-    from remediate.fix.render import plan_text, summary_text
 
     options = fixes.FixOptions(
         run_dir=run_dir,

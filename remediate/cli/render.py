@@ -156,13 +156,9 @@ def run_summary(
             f"{summary['needs_review']} verdicts need review: they rest on an assumption or "
             "keep a warning no fix resolves (review_reasons in report.parquet)."
         )
-    required = edition.get("pairs_required")
-    if required:
-        ok = "met" if edition.get("exact_count_met") else "NOT met"
-        lines.append(
-            f"Edition {edition.get('name')}: {edition.get('pairs_resubmittable')} pairs to resubmit, "
-            f"{required} required ({ok})."
-        )
+    count = edition_line(edition, "pairs to resubmit")
+    if count:
+        lines.append(count)
     rerecord = summary.get("rerecord") or {}
     if rerecord.get("pairs"):
         by_action = ", ".join(f"{n} {a}" for a, n in rerecord.get("by_action", {}).items() if n)
@@ -184,3 +180,16 @@ def run_summary(
                 f"Next: remediate fix --run-dir {run_dir} --dest {dest} --rename-for-edition --zip"
             )
     return "\n".join(lines)
+
+
+def edition_line(edition: dict[str, Any], what: str = "pairs") -> str | None:
+    """``Edition basic: 18 pairs, 20 required (NOT met).`` from a summary's ``edition``
+    object; None when the edition documents no count."""
+    required = edition.get("pairs_required")
+    if not required:
+        return None
+    ok = "met" if edition.get("exact_count_met") else "NOT met"
+    return (
+        f"Edition {edition.get('name')}: {edition.get('pairs_resubmittable')} {what}, "
+        f"{required} required ({ok})."
+    )

@@ -96,6 +96,27 @@ class Case:
     tol: float = 1e-6
 
 
+#: The rate of the generated case inputs.
+CASE_RATE: Final = 16000
+
+
+def tone(
+    seconds: float = 1.0,
+    *,
+    rate: int = CASE_RATE,
+    level: float = 0.3,
+    hz: float = 200.0,
+    offset: float = 0.0,
+    pad_s: float = 0.0,
+) -> tuple[Samples, int]:
+    """A sine (200 Hz: whole cycles in every 20 ms frame) with ``pad_s`` of silence on both
+    sides and a constant ``offset``: the input of the cases below."""
+    t = np.arange(round(seconds * rate)) / rate
+    pad = np.zeros(round(pad_s * rate))
+    x = np.concatenate((pad, level * np.sin(2 * np.pi * hz * t), pad)) + offset
+    return x, rate
+
+
 class _State:
     """What the steps of one pair append their records to."""
 

@@ -21,6 +21,7 @@ from remediate import columns as C
 from remediate.audio.probe import speech_span
 from remediate.audio.stream import FULL_SCALE
 from remediate.fix.actions import (
+    CASE_RATE,
     AudioAction,
     AudioState,
     Case,
@@ -29,6 +30,7 @@ from remediate.fix.actions import (
     as_number,
     as_text,
     register,
+    tone,
 )
 from remediate.fix.repair import (
     DEAD_CHANNEL_DB,
@@ -41,25 +43,6 @@ from remediate.fix.repair import (
     highpass,
     to_pcm16,
 )
-
-CASE_RATE = 16000
-
-
-def tone(
-    seconds: float = 1.0,
-    *,
-    rate: int = CASE_RATE,
-    level: float = 0.3,
-    hz: float = 200.0,
-    offset: float = 0.0,
-    pad_s: float = 0.0,
-) -> tuple[Samples, int]:
-    """A sine (200 Hz: whole cycles in every 20 ms frame) with ``pad_s`` of silence on both
-    sides and a constant ``offset``: the input of the cases below."""
-    t = np.arange(round(seconds * rate)) / rate
-    pad = np.zeros(round(pad_s * rate))
-    x = np.concatenate((pad, level * np.sin(2 * np.pi * hz * t), pad)) + offset
-    return x, rate
 
 
 def _stereo(right_gain: float) -> tuple[Samples, int]:

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 
 from remediate import columns as C
+from remediate.cli.render import edition_line, table
 
 
 def plan_text(
@@ -14,8 +15,6 @@ def plan_text(
 ) -> str:
     """The plan as an aligned table (pair, action, check, parameters) fitted to ``width``
     terminal cells, ending with the totals per action when the dry-run ``summary`` is given."""
-    from remediate.cli.render import table
-
     rows = [[r[C.PAIR_ID], r[C.ACTION], r[C.CHECK], r[C.PARAMETERS]] for r in C.records(plan)]
     lines = [table(["pair", "action", "check", "parameters"], rows, max_width=None, width=width)]
     if summary is not None:
@@ -45,13 +44,9 @@ def summary_text(summary: dict[str, Any]) -> str:
         f"Re-check of the fixed tree: {recheck.get('error', 0)} errors, "
         f"{recheck.get('warning', 0)} warnings on the pairs kept."
     )
-    required = edition.get("pairs_required")
-    if required:
-        ok = "met" if edition.get("exact_count_met") else "NOT met"
-        lines.append(
-            f"Edition {edition.get('name')}: {edition.get('pairs_resubmittable')} pairs, "
-            f"{required} required ({ok})."
-        )
+    count = edition_line(edition)
+    if count:
+        lines.append(count)
     pkg = summary.get("package") or {}
     if pkg.get("path"):
         lines.append(
