@@ -71,17 +71,10 @@ def apply_plan(
     from remediate.scan import POOL_MIN_FILES
     from remediate.workers import worker_pool
 
-    facts = {r[C.PAIR_ID]: r for r in C.records(measurements)}
-    tasks: list[_PairTask] = []
-    for pid, group in plan.groupby(C.PAIR_ID, sort=False):
-        actions = [
-            (str(a), str(c), json.loads(p))
-            for a, c, p in zip(group[C.ACTION], group[C.CHECK], group[C.PARAMETERS], strict=True)
-        ]
-        if not any(a == DROP for a, _, _ in actions):
-            tasks.append(
-                (str(pid), actions, facts[str(pid)], corpus, out_corpus, profile, settings)
-            )
+    tasks = [
+        (pid, actions, m, corpus, out_corpus, profile, settings)
+        for pid, actions, m in _pairs_to_write(plan, measurements)
+    ]
     workers = min(jobs or (os.cpu_count() or 1), len(tasks))
     outcomes: list[tuple[list[dict[str, Any]], str | None, str | None]] = []
 
@@ -110,6 +103,23 @@ def apply_plan(
         written[pid] = (str(m[C.AUDIO_NAME]), str(m[C.TEXT_NAME]))
     fixes = pd.DataFrame(logs, columns=C.FIX_COLUMNS).astype("str")
     return ApplyResult(fixes.reset_index(drop=True), written, failed)
+
+
+def _pairs_to_write(
+    plan: pd.DataFrame, measurements: pd.DataFrame
+) -> list[tuple[str, list[tuple[str, str, dict[str, Any]]], dict[str, Any]]]:
+    """(pair id, its planned (action, check, parameters), its measurements) of every pair
+    the plan writes (not dropped), in plan order."""
+    facts = {r[C.PAIR_ID]: r for r in C.records(measurements)}
+    out = []
+    for pid, group in plan.groupby(C.PAIR_ID, sort=False):
+        actions = [
+            (str(a), str(c), json.loads(p))
+            for a, c, p in zip(group[C.ACTION], group[C.CHECK], group[C.PARAMETERS], strict=True)
+        ]
+        if not any(a == DROP for a, _, _ in actions):
+            out.append((str(pid), actions, facts[str(pid)]))
+    return out
 
 
 #: One pair's work: (pair id, actions, its measurements, corpus, out corpus, profile, settings).

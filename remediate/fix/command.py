@@ -173,25 +173,7 @@ def _build(
     recheck, unresolved = _recheck(out_corpus, run, applied.written, options.jobs, progress)
     for pid in unresolved:
         remove_files(out_corpus, *applied.written.pop(pid))
-    kept = {pid: names for pid, names in applied.written.items()}
-    facts = {r[C.PAIR_ID]: r for r in C.records(recheck)}
-    verdicts = {r[C.PAIR_ID]: r[C.VERDICT] for r in C.records(run.report)}
-    rows = []
-    for pid, (audio_name, text_name) in kept.items():
-        f = facts[pid]
-        rows.append(
-            {
-                C.PAIR_ID: pid,
-                C.AUDIO_NAME: audio_name,
-                C.TEXT_NAME: text_name,
-                C.DURATION_S: round(float(f[C.DURATION_S]), 4),
-                C.SHA256: f[C.AUDIO_SHA256],
-                C.VERDICT: verdicts.get(pid, C.VERDICT_KEEP),
-                C.ORIGINAL_AUDIO_NAME: audio_name,
-                C.ORIGINAL_TEXT_NAME: text_name,
-            }
-        )
-    manifest = pd.DataFrame(rows, columns=[C.PAIR_ID, *C.FIX_MANIFEST_COLUMNS])
+    manifest = _manifest(applied.written, recheck, run.report)
     if options.rename_for_edition:
         manifest = package.rename_for_edition(out_corpus, manifest)
     dropped = dropped_table(plan, run, applied.failed, unresolved)
@@ -209,6 +191,29 @@ def _build(
     summary = fix_summary(meta, plan, applied, manifest, dropped, recheck, pkg, profile, options)
     write_json(tmp / K.SUMMARY, summary)
     return FixResult(plan, applied.fixes, manifest, dropped, summary, options.dest)
+
+
+def _manifest(
+    written: dict[str, tuple[str, str]], recheck: pd.DataFrame, report: pd.DataFrame
+) -> pd.DataFrame:
+    """The resubmission manifest of the pairs written: names, the re-check's duration and
+    hash of the fixed audio, the run's verdict."""
+    facts = {r[C.PAIR_ID]: r for r in C.records(recheck)}
+    verdicts = {r[C.PAIR_ID]: r[C.VERDICT] for r in C.records(report)}
+    rows = [
+        {
+            C.PAIR_ID: pid,
+            C.AUDIO_NAME: audio_name,
+            C.TEXT_NAME: text_name,
+            C.DURATION_S: round(float(facts[pid][C.DURATION_S]), 4),
+            C.SHA256: facts[pid][C.AUDIO_SHA256],
+            C.VERDICT: verdicts.get(pid, C.VERDICT_KEEP),
+            C.ORIGINAL_AUDIO_NAME: audio_name,
+            C.ORIGINAL_TEXT_NAME: text_name,
+        }
+        for pid, (audio_name, text_name) in written.items()
+    ]
+    return pd.DataFrame(rows, columns=[C.PAIR_ID, *C.FIX_MANIFEST_COLUMNS])
 
 
 def _recheck(

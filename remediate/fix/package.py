@@ -106,64 +106,44 @@ def build_zip(
 def package_checks(
     manifest: pd.DataFrame, profile: Profile, zip_bytes: int | None
 ) -> list[dict[str, Any]]:
-    """What docs/metastudio-api.md §11 says about a package, each as {name, ok, message}; ``ok`` is
-    None when it gives no bound."""
-    pairs = int(len(manifest))
-    required = profile.pairs_required
-    checks: list[dict[str, Any]] = []
-    if required:
-        checks.append(
-            {
-                "name": "pair-count",
-                "ok": pairs == required,
-                "message": f"{pairs} pairs; the {profile.name} edition needs exactly {required}"
-                + (
-                    ""
-                    if pairs == required
-                    else f" ({abs(required - pairs)} {'missing' if pairs < required else 'too many'}; MSS.20020016)"
-                ),
-            }
-        )
-    else:
-        checks.append(
-            {"name": "pair-count", "ok": None, "message": f"{pairs} pairs; no count documented"}
-        )
-    names = [str(n) for col in (C.AUDIO_NAME, C.TEXT_NAME) for n in manifest[col]]
-    foreign = [n for n in names if PurePosixPath(n).suffix.lower() not in (".wav", ".txt")]
-    checks.append(
-        {
-            "name": "file-types",
-            "ok": not foreign,
-            "message": "only .wav and .txt" if not foreign else f"other files: {foreign[:5]}",
-        }
-    )
+    """What docs/metastudio-api.md §11 says about a package, each as {name, ok, message};
+    ``ok`` is None when it gives no bound."""
     durations = pd.to_numeric(manifest[C.DURATION_S], errors="coerce")
-    if profile.per_sentence and pairs:
+    checks = [_pair_count(int(len(manifest)), profile), _file_types(manifest)]
+    if profile.per_sentence and len(manifest):
         long = int((durations > profile.duration.max_s).sum())
         checks.append(
-            {
-                "name": "clip-duration",
-                "ok": long == 0,
-                "message": f"{long} clips over {profile.duration.max_s:g} s",
-            }
+            _check("clip-duration", long == 0, f"{long} clips over {profile.duration.max_s:g} s")
         )
-    total = float(durations.sum()) if pairs else 0.0
     bounds = TOTAL_DURATION_S.get(profile.name)
     if bounds:
         lo, hi = bounds
-        checks.append(
-            {
-                "name": "total-duration",
-                "ok": lo <= total <= hi,
-                "message": f"{total:.1f} s of audio; the console expects {lo:g}-{hi:g} s",
-            }
-        )
+        total = float(durations.sum()) if len(manifest) else 0.0
+        message = f"{total:.1f} s of audio; the console expects {lo:g}-{hi:g} s"
+        checks.append(_check("total-duration", lo <= total <= hi, message))
     if zip_bytes is not None:
-        checks.append(
-            {
-                "name": "zip-size",
-                "ok": None,
-                "message": f"{zip_bytes} bytes; no size limit is documented (MSS.20020023/024)",
-            }
-        )
+        message = f"{zip_bytes} bytes; no size limit is documented (MSS.20020023/024)"
+        checks.append(_check("zip-size", None, message))
     return checks
+
+
+def _check(name: str, ok: bool | None, message: str) -> dict[str, Any]:
+    return {"name": name, "ok": ok, "message": message}
+
+
+def _pair_count(pairs: int, profile: Profile) -> dict[str, Any]:
+    required = profile.pairs_required
+    if not required:
+        return _check("pair-count", None, f"{pairs} pairs; no count documented")
+    message = f"{pairs} pairs; the {profile.name} edition needs exactly {required}"
+    if pairs != required:
+        off = "missing" if pairs < required else "too many"
+        message += f" ({abs(required - pairs)} {off}; MSS.20020016)"
+    return _check("pair-count", pairs == required, message)
+
+
+def _file_types(manifest: pd.DataFrame) -> dict[str, Any]:
+    names = [str(n) for col in (C.AUDIO_NAME, C.TEXT_NAME) for n in manifest[col]]
+    foreign = [n for n in names if PurePosixPath(n).suffix.lower() not in (".wav", ".txt")]
+    message = "only .wav and .txt" if not foreign else f"other files: {foreign[:5]}"
+    return _check("file-types", not foreign, message)
