@@ -10,6 +10,7 @@ import pytest
 from remediate import columns as C
 from remediate.errors import FixError
 from remediate.fix import package
+from remediate.metastudio.models import TenantDurationCfg, parse_tenant_duration_cfg
 from remediate.profiles import load_profile
 
 
@@ -80,3 +81,58 @@ def test_two_files_with_one_root_name_refuse_the_zip(tmp_path: Path) -> None:
     )
     with pytest.raises(FixError, match="share the zip root name"):
         package.zip_members(frame)
+
+
+def tenant_cfg(**values: object) -> TenantDurationCfg:
+    return parse_tenant_duration_cfg({"tenant_id": "t", **values})
+
+
+def test_total_bounds_prefer_the_tenant_config_and_fall_back_to_the_console() -> None:
+    assert package.total_bounds("basic") == (180.0, 600.0, "the console")
+    assert package.total_bounds("middle") == (600.0, 1800.0, "the console")
+    assert package.total_bounds("flexus") is None
+    tenant = tenant_cfg(basic_min=240, basic_max=900, middle_min=700)
+    assert package.total_bounds("basic", tenant) == (240.0, 900.0, "the tenant's duration config")
+    # only half of a pair, or an inverted one, is not a bound: the console's rule stands
+    assert package.total_bounds("middle", tenant) == (600.0, 1800.0, "the console")
+    inverted = tenant_cfg(basic_min=600, basic_max=180)
+    assert package.total_bounds("basic", inverted) == (180.0, 600.0, "the console")
+    per_clip = tenant_cfg(basic_min=5, basic_max=15)  # one clip's bounds, not a total's
+    assert package.total_bounds("basic", per_clip, clip_max_s=15.0) == (180.0, 600.0, "the console")
+    assert package.total_bounds("flexus", tenant_cfg(flexus_min=30, flexus_max=90)) == (
+        30.0,
+        90.0,
+        "the tenant's duration config",
+    )
+
+
+def test_the_tenant_bounds_judge_the_package_total() -> None:
+    basic = load_profile("basic")
+    twenty_at_12s = manifest(20, 12.0)  # 240 s: inside the console's 180-600 s
+    console = by_name(package.package_checks(twenty_at_12s, basic, None))["total-duration"]
+    assert console["ok"] is True
+    strict = tenant_cfg(basic_min=300, basic_max=600)
+    tenant = by_name(package.package_checks(twenty_at_12s, basic, None, strict))
+    assert tenant["total-duration"] == {
+        "name": "total-duration",
+        "ok": False,
+        "message": "240.0 s of audio; the tenant's duration config expects 300-600 s",
+    }
+
+
+def test_the_run_dirs_tenant_config_is_read_and_a_bad_one_ignored(tmp_path: Path) -> None:
+    from remediate import contract as K
+    from remediate.fix.rundir import _tenant
+
+    path = tmp_path / K.TENANT_CFG_FILE
+    assert _tenant(path) is None
+    path.write_text('{"tenant_id": "t", "basic_min": 200, "basic_max": 500}')
+    found = _tenant(path)
+    assert found is not None and package.total_bounds("basic", found) == (
+        200.0,
+        500.0,
+        "the tenant's duration config",
+    )
+    for bad in ('{"basic_min": "three minutes"}', "[1, 2]", "{not json", ""):
+        path.write_text(bad)
+        assert _tenant(path) is None, bad

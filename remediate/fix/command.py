@@ -181,10 +181,12 @@ def _build(
     meta = provenance(run, options)
     if options.make_zip:
         zipping = labelled(progress, "Zipping")
-        pkg = package.build_zip(out_corpus, manifest, tmp / K.PACKAGE_ZIP, profile, zipping)
+        pkg = package.build_zip(
+            out_corpus, manifest, tmp / K.PACKAGE_ZIP, profile, zipping, run.tenant
+        )
         pkg["path"] = str(options.dest / K.PACKAGE_ZIP)
     else:
-        pkg = {"checks": package.package_checks(manifest, profile, None)}
+        pkg = {"checks": package.package_checks(manifest, profile, None, run.tenant)}
     write_parquet(applied.fixes, tmp / K.FIXES, K.FIXES_OUTPUT, meta)
     write_manifest(tmp / K.MANIFEST, manifest[C.FIX_MANIFEST_COLUMNS])
     write_manifest(tmp / K.DROPPED, dropped)

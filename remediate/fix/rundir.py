@@ -10,7 +10,11 @@ from typing import Any
 import pandas as pd
 
 from remediate import contract as K
-from remediate.errors import FixError
+from remediate.errors import ApiResponseError, FixError
+from remediate.metastudio.models import TenantDurationCfg, parse_tenant_duration_cfg
+
+#: A tenant config is a few hundred bytes; more is not one.
+MAX_TENANT_CFG_BYTES = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,9 @@ class RunDir:
     language: str | None
     skip_checks: tuple[str, ...] = ()
     only_checks: tuple[str, ...] = ()
+    #: The tenant's ShowTenantDurationCfg when the run fetched it (None otherwise or when
+    #: the file does not parse: it only refines the package's duration check).
+    tenant: TenantDurationCfg | None = None
 
 
 def read_run_dir(run_dir: Path) -> RunDir:
@@ -71,4 +78,15 @@ def read_run_dir(run_dir: Path) -> RunDir:
         language if isinstance(language, str) else None,
         tuple(str(c) for c in summary.get("skip_checks") or ()),
         tuple(str(c) for c in summary.get("only_checks") or ()),
+        _tenant(run_dir / K.TENANT_CFG_FILE),
     )
+
+
+def _tenant(path: Path) -> TenantDurationCfg | None:
+    if not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_bytes()[:MAX_TENANT_CFG_BYTES])
+        return parse_tenant_duration_cfg(doc) if isinstance(doc, dict) else None
+    except (OSError, ValueError, ApiResponseError):
+        return None
