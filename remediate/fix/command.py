@@ -11,7 +11,6 @@ The originals are only read.
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,7 +25,7 @@ from remediate.errors import FixError, OutputError
 from remediate.files import ensure_out_dir
 from remediate.fix.actions import action, audio_action_names, text_action_names
 from remediate.fix.apply import apply_plan, remove_files
-from remediate.fix.dest import check_dest, remove_stale, swap
+from remediate.fix.dest import check_dest, remove_stale, staging_dir, swap
 from remediate.fix.plan import plan_fixes
 from remediate.fix.repair import json_text
 from remediate.fix.rundir import RunDir, read_run_dir
@@ -116,7 +115,7 @@ def fix(options: FixOptions, progress: ProgressCallback | None = None) -> FixRes
     dest = options.dest
     ensure_out_dir(dest.resolve().parent)
     remove_stale(dest)
-    tmp = dest.resolve().parent / f".{dest.name}.fix-tmp-{os.getpid()}"
+    tmp = staging_dir(dest)
     try:
         tmp.mkdir()
         (tmp / K.FIX_MARKER).write_text(json_text({"tool": "remediate", "command": "fix"}) + "\n")
