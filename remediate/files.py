@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -79,3 +80,23 @@ def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
     return "not a file"
+
+
+#: Hidden folders outputs are built in before they are moved into place: a run's staging
+#: folder inside ``--out``, a fix's beside ``--dest`` (``.NAME.fix-tmp-PID``) or inside a
+#: mount point (``.fix-tmp-PID``).
+_STAGING = re.compile(r"^(?:\.remediate-staging-.*|\.fix-tmp-\d+|\.(?P<name>.+)\.fix-tmp-\d+)$")
+
+
+def public_path(path: Path) -> Path:
+    """``path`` as the user will find it once published: a hidden staging folder in it is
+    replaced by the folder it is published as (messages name ``--out``/``--dest``, never a
+    folder the user did not ask for)."""
+    parts = list(path.parts)
+    for i in range(len(parts) - 1, 0, -1):
+        found = _STAGING.match(parts[i])
+        if found:
+            name = found.group("name")
+            head = [*parts[:i], name] if name else parts[:i]
+            return Path(*head, *parts[i + 1 :])
+    return path

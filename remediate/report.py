@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from remediate import columns as C
 from remediate.contract import METADATA_KEY, ParquetOutput
 from remediate.errors import OutputError
+from remediate.files import public_path
 
 
 @contextmanager
@@ -36,7 +37,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}", path=path) from None
+        shown = public_path(path)
+        raise OutputError(f"cannot write {shown}: {exc.strerror or exc}", path=shown) from None
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

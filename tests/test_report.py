@@ -298,3 +298,32 @@ def test_read_only_output_folder_is_an_output_error(tmp_path: Path) -> None:
         assert info.value.exit_code == 6
     finally:
         out.chmod(0o700)
+
+
+def test_a_failed_write_in_a_staging_folder_names_the_published_path(tmp_path: Path) -> None:
+    staging = tmp_path / "out" / ".remediate-staging-k2j3"
+    staging.mkdir(parents=True)
+    with pytest.raises(OutputError) as info, atomic_path(staging / "report.parquet") as tmp:
+        tmp.write_bytes(b"partial")
+        raise OSError(28, "No space left on device")
+    assert info.value.path == tmp_path / "out" / "report.parquet"
+    assert str(info.value) == (
+        f"cannot write {tmp_path / 'out' / 'report.parquet'}: No space left on device"
+    )
+    assert ".remediate-staging" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("out/.remediate-staging-abc/findings.parquet", "out/findings.parquet"),
+        ("d/.fixed.fix-tmp-77/corpus/a/0.wav", "d/fixed/corpus/a/0.wav"),
+        ("volume/.fix-tmp-5/summary.json", "volume/summary.json"),
+        ("out/report.parquet", "out/report.parquet"),
+        ("out/.fix-tmp-x/summary.json", "out/.fix-tmp-x/summary.json"),  # not ours: as is
+    ],
+)
+def test_public_path(written: str, shown: str) -> None:
+    from remediate.files import public_path
+
+    assert public_path(Path("/r") / written) == Path("/r") / shown
