@@ -76,3 +76,19 @@ def test_loudness_keeps_memory_flat_on_a_long_file(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert facts.loudness_lufs is not None
     assert peak < decoded_bytes / 8, f"peak {peak} vs {decoded_bytes}"
+
+
+@pytest.mark.parametrize("rate", [1, 8, 50, 4000])
+def test_loudness_of_an_absurdly_low_rate_is_unknown_not_a_crash(
+    tmp_path: Path, rate: int, recwarn: pytest.WarningsRecorder
+) -> None:
+    """Under 8 kHz the K-weighting's shelf is above Nyquist (pyloudnorm designs NaN filters)
+    and under 10 Hz a 100 ms gating step holds no sample: no loudness, no warning, and the
+    probe still reports the clip (the samplerate check then drops it)."""
+    noise = np.random.default_rng(rate).normal(0, 0.1, rate * 20)
+    sf.write(tmp_path / "low.wav", noise, rate, subtype="PCM_16")
+    facts = probe(tmp_path / "low.wav", ProbeSettings(loudness=True))
+    assert facts.loudness_lufs is None
+    assert facts.samplerate == rate
+    assert facts.duration_s == pytest.approx(20.0)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -59,8 +59,16 @@ def frame_activity(
     return level > threshold, loudest
 
 
+#: Below this rate the BS.1770 K-weighting (a 1.5 kHz shelf) lies above Nyquist: pyloudnorm
+#: designs NaN filters, and 100 ms gating steps shrink to nothing. No loudness is measured.
+MIN_LOUDNESS_RATE: Final = 8000
+
+
 def _loudness_meter(rate: int) -> LoudnessMeter | None:
-    """A streaming BS.1770 meter, or None when the ``loudness`` extra is not installed."""
+    """A streaming BS.1770 meter, or None when the ``loudness`` extra is not installed or
+    the rate is under MIN_LOUDNESS_RATE."""
+    if rate < MIN_LOUDNESS_RATE:
+        return None
     try:
         return LoudnessMeter(rate)
     except ImportError:
