@@ -117,8 +117,17 @@ def test_rerecord_list_and_before_after(demo: Path) -> None:
     fixed = text.split('<section id="fixed">')[1].split("</section>")[0]
     assert fixed.count('<article class="pair">') == 6
     assert "trim-silence" in fixed and "audio-silence-lead,audio-silence-trail" in fixed
-    assert fixed.count('data-same-as="pair-') == 6  # before: the card's own audio
+    assert fixed.count('<audio controls preload="none" data-same-as="pair-') == 6  # the card's
     assert fixed.count('src="data:audio/wav;base64,') == 6  # after: the fixed file
+    # pictures: the before one is the card's (copied by the page's script, not embedded
+    # twice), the after one is drawn from the fixed file
+    assert len(re.findall(r'<img alt="before: [^"]*" data-same-as="pair-[^"]+">', fixed)) == 6
+    after = re.findall(r'<img alt="after: [^"]*" src="data:image/jpeg;base64,([^"]+)"', fixed)
+    assert len(after) == 4  # the two text-only fixes (15, 23) copy the audio: no new picture
+    cards = re.findall(
+        r'src="data:image/jpeg;base64,([^"]+)"', text.split('<section id="fixed">')[0]
+    )
+    assert not set(after) & set(cards)  # the fixed audio looks different from the original
 
 
 def _hostile_run(tmp_path: Path) -> Path:
@@ -295,6 +304,11 @@ def test_report_in_headless_chromium(demo: Path, tmp_path: Path) -> None:
         browser.open((demo / REPORT_HTML).resolve().as_uri())
         states = browser.evaluate(AUDIO_STATE, timeout=600)
         filtered = browser.evaluate(FILTER)
+        before_pictures = browser.evaluate(
+            "[...document.querySelectorAll('#fixed img[data-same-as]')].map(el => "
+            "[el.complete && el.naturalWidth, el.src === document.querySelector("
+            "'#' + el.dataset.sameAs + ' img[src]').src])"
+        )
         top = browser.screenshot(shots / "report-top.png")
         browser.screenshot(shots / "report-full.png", full_page=True)
         browser.call("Emulation.setEmulatedMedia", {"media": "print"})
@@ -316,6 +330,9 @@ def test_report_in_headless_chromium(demo: Path, tmp_path: Path) -> None:
     for s in states:
         assert s["state"] == "ok" and s["ready"] >= 1 and s["duration"] > 0.5, s
     assert filtered["drops"] == len(ids("drop"))
+    # each fixed pair's "before" picture shows its card's picture (copied by the script)
+    assert len(before_pictures) == 6
+    assert all(width > 0 and same for width, same in before_pictures), before_pictures
     assert filtered["subtype"] == ["audio_20.wav"]
     assert filtered["first"] == "audio_7.wav"  # the 16 kHz clip sorts first
     assert filtered["count"] == f"{len(LABELS)} of {len(LABELS)} pairs shown"
@@ -389,3 +406,19 @@ def test_run_html_keeps_stdout_one_json_document(tmp_path: Path, sample_dataset:
     assert json.loads(result.stdout)["verdicts"]["drop"] > 0
     assert f"HTML report: {out / REPORT_HTML}" in result.stderr
     assert (out / REPORT_HTML).stat().st_size > 0
+
+
+def test_pictures_drawn_on_the_pool_equal_one_process(demo: Path) -> None:
+    from remediate.html import render as R
+
+    data, corpus, fixed = R.read_run(demo)
+    one = R.make_media(data, corpus, fixed, demo, jobs=1)
+    pool = R.make_media(data, corpus, fixed, demo, jobs=2)
+    assert len(one.pictures) > R.POOL_MIN_PICTURES  # the pool was used
+    assert one.pictures == pool.pictures
+    assert one.fixed_pictures == pool.fixed_pictures
+    assert sorted(one.fixed_pictures) == sorted(
+        p
+        for p in ids("fix")
+        if p not in ("15", "23")  # text-only fixes: no after picture
+    )

@@ -91,6 +91,7 @@ class Media:
     pictures: dict[str, tuple[str | None, str]] = field(default_factory=dict)
     fixed_players: dict[str, Player] = field(default_factory=dict)
     audio_rule: str = ""
+    fixed_pictures: dict[str, tuple[str | None, str]] = field(default_factory=dict)
 
 
 def present(value: Any) -> bool:
@@ -282,6 +283,7 @@ def _fixed(pairs: list[dict[str, Any]], fix: FixData, media: Media) -> list[dict
                 "actions": actions,
                 "before_player": media.players.get(str(pid)),
                 "after_player": media.fixed_players.get(str(pid)),
+                "after_picture": media.fixed_pictures.get(str(pid), (None, ""))[0],
             }
         )
     return out

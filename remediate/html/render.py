@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import IO, Any, Final
@@ -105,8 +106,11 @@ def make_media(
     report_dir: Path,
     mode: media.AudioMode = "auto",
     progress: MediaProgress | None = None,
+    jobs: int = 0,
 ) -> Media:
-    """Players and pictures for every pair that needs attention (and fixed pairs' after)."""
+    """Players and pictures for every pair that needs attention, and for the fixed copies of
+    those the fix changed (their "after"). Pictures are drawn on a process pool (``jobs``
+    workers, 0 = one per core) in a fixed order, so the page is the same however many."""
     facts = {str(r[C.PAIR_ID]): r for r in C.records(data.measurements)}
     wanted = attention_ids(data.report)
     sources: dict[str, Path] = {}
@@ -114,31 +118,73 @@ def make_media(
         name = facts.get(pid, {}).get(C.AUDIO_NAME)
         if isinstance(name, str):
             sources[pid] = corpus / name
-    fixed = _fixed_paths(data, fixed_corpus)
+    fixed = {pid: path for pid, path in _fixed_paths(data, fixed_corpus).items() if pid in wanted}
     sizes = [p.stat().st_size for p in [*sources.values(), *fixed.values()] if p.is_file()]
     embed = media.choose_embed(mode, sizes)
     players: dict[str, media.Player] = {}
-    after: dict[str, media.Player] = {}
-    pictures: dict[str, tuple[str | None, str]] = {}
-    total = len(wanted) + len(fixed)
-    for n, pid in enumerate(wanted, start=1):
+    drawings: list[tuple[Path, float | None]] = []
+    for pid in wanted:
         m = facts.get(pid, {})
         path = sources.get(pid)
         if path is None:
             players[pid] = media.Player(None, "no audio file")
-            pictures[pid] = (None, "no audio file")
-        else:
-            plain = m.get(C.CONTAINER) == "wav" and m.get(C.SUBTYPE) == "PCM_16"
-            players[pid] = media.player(path, report_dir, embed=embed, plain_pcm16=plain)
-            duration = m.get(C.DURATION_S)
-            pictures[pid] = media.picture_uri(path, duration if _finite(duration) else None)
-        if progress:
-            progress(n, total)
-    for n, (pid, path) in enumerate(fixed.items(), start=len(wanted) + 1):
-        after[pid] = media.player(path, report_dir, embed=embed, plain_pcm16=True)
-        if progress:
-            progress(n, total)
-    return Media(players, pictures, after, _audio_rule(embed, mode, sum(sizes)))
+            continue
+        plain = m.get(C.CONTAINER) == "wav" and m.get(C.SUBTYPE) == "PCM_16"
+        players[pid] = media.player(path, report_dir, embed=embed, plain_pcm16=plain)
+        duration = m.get(C.DURATION_S)
+        drawings.append((path, duration if _finite(duration) else None))
+    after = {
+        pid: media.player(path, report_dir, embed=embed, plain_pcm16=True)
+        for pid, path in fixed.items()
+    }
+    rewritten = _audio_changed(data)  # a text-only fix copies the audio: same picture
+    drawings += [(path, None) for pid, path in fixed.items() if pid in rewritten]
+    drawn = iter(_draw(drawings, jobs, progress))
+    pictures = {pid: next(drawn) if pid in sources else (None, "no audio file") for pid in wanted}
+    after_pictures = {pid: next(drawn) for pid in fixed if pid in rewritten}
+    return Media(players, pictures, after, _audio_rule(embed, mode, sum(sizes)), after_pictures)
+
+
+#: Fewer pictures than this are drawn in-process: a pool's start costs more than it saves.
+POOL_MIN_PICTURES: Final = 8
+
+
+def _draw(
+    drawings: list[tuple[Path, float | None]], jobs: int, progress: MediaProgress | None
+) -> list[tuple[str | None, str]]:
+    """``media.picture_uri`` of every (path, duration), in order, on a pool when worth it."""
+    from remediate.workers import worker_pool
+
+    out: list[tuple[str | None, str]] = []
+    workers = min(jobs or (os.cpu_count() or 1), len(drawings))
+
+    def gather(results: Iterator[tuple[str | None, str]]) -> None:
+        for result in results:
+            out.append(result)
+            if progress:
+                progress(len(out), len(drawings))
+
+    if workers > 1 and len(drawings) >= POOL_MIN_PICTURES:
+        with worker_pool(workers) as pool:
+            gather(pool.map(_draw_one, drawings))
+    else:
+        gather(map(_draw_one, drawings))
+    return out
+
+
+def _draw_one(drawing: tuple[Path, float | None]) -> tuple[str | None, str]:
+    return media.picture_uri(*drawing)
+
+
+def _audio_changed(data: RunData) -> set[str]:
+    """Pairs whose audio the fix rewrote (an audio action in ``fixes.parquet``)."""
+    if data.fix is None:
+        return set()
+    from remediate.fix.actions import audio_action_names
+
+    fixes = data.fix.fixes
+    rewritten = fixes[fixes[C.ACTION].isin(audio_action_names())]
+    return {str(p) for p in rewritten[C.PAIR_ID]}
 
 
 def _finite(value: Any) -> bool:

@@ -67,6 +67,11 @@
     var source = document.querySelector("#" + el.dataset.sameAs + " audio[src]");
     if (source) { el.src = source.getAttribute("src"); }
   });
+  // Likewise their "before" pictures show the picture already in the card.
+  Array.prototype.forEach.call(document.querySelectorAll("img[data-same-as]"), function (el) {
+    var source = document.querySelector("#" + el.dataset.sameAs + " img[src]");
+    if (source) { el.src = source.getAttribute("src"); }
+  });
   var printButton = document.getElementById("print-rerecord");
   if (printButton) {
     printButton.addEventListener("click", function () {
