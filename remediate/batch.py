@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -63,6 +63,9 @@ from remediate.rounds import (
     settings_doc,
 )
 from remediate.sources import JOB_FILE, JobInput, JobSource
+
+if TYPE_CHECKING:
+    from remediate.pipeline import RunResult
 
 log = logging.getLogger(__name__)
 
@@ -181,11 +184,17 @@ def _config(project: Project, plan: _Plan, job_id: str, round_dir: Path) -> Conf
 
 
 def _record_history(
-    out_root: Path, plan: _Plan, report: pd.DataFrame, outcome: JobOutcome, started: str
+    out_root: Path,
+    plan: _Plan,
+    result: RunResult,
+    outcome: JobOutcome,
+    started: str,
 ) -> None:
     """Append the round to OUT/history and compare it with the round before."""
     root = out_root / H.HISTORY_DIR
-    rows = H.history_rows(report, plan.audit_sha256, started)
+    m = result.measurements
+    transcripts = dict(zip(m[C.PAIR_ID], m[C.TEXT], strict=True)) if C.TEXT in m else {}
+    rows = H.history_rows(result.report, plan.audit_sha256, started, transcripts)
     meta = {**K.metadata("batch", started), "job_id": outcome.job_id, "round": plan.round}
     H.write_round(root, outcome.job_id, plan.round, rows, meta)
     history = H.read_history(root, outcome.job_id)
@@ -248,7 +257,7 @@ def _run_round(
     if inp.job_bytes is not None:
         write_bytes(round_dir / JOB_FILE, inp.job_bytes)
     _judge(outcome, result.summary, result.report)
-    _record_history(out_root, plan, result.report, outcome, started)
+    _record_history(out_root, plan, result, outcome, started)
     write_json(round_dir / ROUND_FILE, _round_doc(plan, outcome, started))
     outcome.seconds.update(
         scan=result.stats.seconds,

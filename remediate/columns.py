@@ -291,6 +291,9 @@ MISSING: Final = "missing"  # a side missing, or an audit entry naming no local 
 AUDIT_SHA256: Final = "audit_sha256"  # of the round's audit result bytes
 RECORDED_AT: Final = "recorded_at"
 ROUND: Final = "round"
+#: sha256 (16 hex) of the normalised transcript (NFC, whitespace folded, casefolded): how
+#: a pair renamed between rounds (``fix --rename-for-edition``) is recognised.
+TEXT_KEY: Final = "text_key"
 
 HISTORY_DTYPES: Final[dict[str, str]] = {
     HISTORY_KEY: STR,
@@ -307,6 +310,7 @@ HISTORY_DTYPES: Final[dict[str, str]] = {
     AUDIO_SHA256: STR,
     AUDIT_SHA256: STR,
     RECORDED_AT: TIMESTAMP,
+    TEXT_KEY: STR,
 }
 HISTORY_COLUMNS: Final = list(HISTORY_DTYPES)
 #: The hive partition columns of the history dataset (folder names, not in the files).

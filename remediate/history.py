@@ -19,13 +19,17 @@ run again (same audit, corpus or settings changed) replaces its partition.
 * **removed**: flagged then, no longer in the corpus now;
 * **clean**: flagged in neither round.
 
-Pairs meet across rounds on their pair id (the stem without ``audio_``/``text_``), so
-the corpus a job maps to should keep its names between rounds.
+Pairs meet across rounds on their pair id (the stem without ``audio_``/``text_``); a pair
+that has no partner by id (renamed between rounds, e.g. resubmitted as ``0.wav``/``0.txt``
+by ``fix --rename-for-edition``) meets the one pair of the other round with the same
+transcript (``text_key``: NFC, whitespace folded, casefolded), when exactly one has it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -37,6 +41,7 @@ from remediate import columns as C
 from remediate import contract as K
 from remediate.errors import InputError
 from remediate.report import write_parquet
+from remediate.texts import clean_text
 
 HISTORY_DIR = K.HISTORY_DIR
 PART_FILE = K.HISTORY_PART
@@ -67,8 +72,23 @@ def _list(value: Any) -> list[Any]:
     return [] if value is None else list(value)
 
 
-def history_rows(report: pd.DataFrame, audit_sha256: str, recorded_at: str) -> pd.DataFrame:
-    """The history rows of one round from its report (pure)."""
+def text_key(text: Any) -> str | None:
+    """The transcript's identity across rounds: sha256 (16 hex) of its normalised text;
+    None for no or blank text."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    normal = clean_text(text).casefold()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:16]
+
+
+def history_rows(
+    report: pd.DataFrame,
+    audit_sha256: str,
+    recorded_at: str,
+    transcripts: Mapping[str, Any] | None = None,
+) -> pd.DataFrame:
+    """The history rows of one round from its report and (pair id → transcript) (pure)."""
+    transcripts = transcripts or {}
     rows = []
     when = pd.Timestamp(recorded_at)
     for row in C.records(report):
@@ -92,6 +112,7 @@ def history_rows(report: pd.DataFrame, audit_sha256: str, recorded_at: str) -> p
                 C.AUDIO_SHA256: row[C.AUDIO_SHA256],
                 C.AUDIT_SHA256: audit_sha256,
                 C.RECORDED_AT: when,
+                C.TEXT_KEY: text_key(transcripts.get(key)),
             }
         )
     return K.frame(rows, C.HISTORY_DTYPES)
@@ -176,13 +197,17 @@ def compare(history: pd.DataFrame) -> pd.DataFrame:
         names[rec[C.HISTORY_KEY]] = (
             rec[C.AUDIO_NAME] if rec[C.AUDIO_NAME] is not None else rec[C.TEXT_NAME]
         )
+    aliases = _renamed(by_round, prev_n, latest_n)  # latest key → its previous key
+    for old in aliases.values():
+        names.pop(old, None)
     out = []
     for key in names:
+        before = aliases.get(key, key)
         latest = by_round[latest_n].get(key) if latest_n is not None else None
-        prev = by_round[prev_n].get(key) if prev_n is not None else None
+        prev = by_round[prev_n].get(before) if prev_n is not None else None
         row: dict[str, Any] = {C.HISTORY_KEY: key, C.AUDIO_NAME: names[key]}
         for n in numbers:
-            found = by_round[n].get(key)
+            found = by_round[n].get(key) or (by_round[n].get(before) if n != latest_n else None)
             row[f"verdict_r{n}"] = found[C.VERDICT] if found else None
         row[C.AUDIT_ERROR_CODES] = _list(latest[C.AUDIT_ERROR_CODES]) if latest else []
         row[CHANGE] = _classify(prev, latest)
@@ -208,6 +233,28 @@ def compare(history: pd.DataFrame) -> pd.DataFrame:
         .drop(columns=["_o", "_k"])
         .reset_index(drop=True)
     )
+
+
+def _renamed(
+    by_round: dict[int, dict[str, dict[str, Any]]], prev_n: int | None, latest_n: int | None
+) -> dict[str, str]:
+    """Pairs renamed between the two rounds: latest key → previous key, for keys with no
+    partner by id whose transcript key is held by exactly one such pair on each side."""
+    if prev_n is None or latest_n is None:
+        return {}
+    prev, latest = by_round[prev_n], by_round[latest_n]
+
+    def unique_texts(side: dict[str, dict[str, Any]], others: dict[str, Any]) -> dict[str, str]:
+        found: dict[str, list[str]] = {}
+        for key, rec in side.items():
+            text = rec.get(C.TEXT_KEY)
+            if key not in others and isinstance(text, str):
+                found.setdefault(text, []).append(key)
+        return {text: keys[0] for text, keys in found.items() if len(keys) == 1}
+
+    before = unique_texts(prev, latest)
+    now = unique_texts(latest, prev)
+    return {key: before[text] for text, key in now.items() if text in before}
 
 
 def change_counts(changes: pd.DataFrame) -> dict[str, int]:

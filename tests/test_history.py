@@ -180,3 +180,39 @@ def test_job_history_document(dataset: Path) -> None:
     assert [p[C.HISTORY_KEY] for p in doc["recurring"]] == ["1"]
     assert doc["changes"][H.FIXED] == 1
     assert H.job_history(dataset, "nobody")["rounds"] == []
+
+
+def test_pairs_renamed_between_rounds_meet_on_their_transcript(tmp_path: Path) -> None:
+    """Round 2 is the package `fix --rename-for-edition` wrote: 0.wav/0.txt... The
+    pairs meet their round-1 selves on the transcript, not on the file name."""
+    texts1 = {"a": "Hello  world.", "b": "Second sentence", "c": "Same text", "d": "Same text"}
+    round1 = [
+        row("a", "fix", ("MSS.1",)),
+        row("b", "drop", ("MSS.2",)),
+        row("c", "keep"),
+        row("d", "keep"),
+    ]
+    texts2 = {"0": "hello world.\n", "1": "Second sentence", "2": "Same text", "3": "Same text"}
+    round2 = [row("0", "keep"), row("1", "drop", ("MSS.2",)), row("2", "keep"), row("3", "keep")]
+    root = tmp_path / "history"
+    for n, (report, texts) in enumerate(((round1, texts1), (round2, texts2)), start=1):
+        frame = H.history_rows(report_frame(report), "f" * 64, "2026-01-02T03:04:05+00:00", texts)
+        H.write_round(root, "job", n, frame, {})
+    history = H.read_history(root, "job")
+    assert history[C.TEXT_KEY].notna().all()
+    changes = H.compare(history).set_index(C.HISTORY_KEY)
+    assert changes.loc["0", H.CHANGE] == H.FIXED  # "Hello  world." folded and casefolded
+    assert changes.loc["0", "verdict_r1"] == "fix" and changes.loc["0", "verdict_r2"] == "keep"
+    assert changes.loc["1", H.CHANGE] == H.RECURRING
+    # a transcript two pairs share says nothing about which is which: no match
+    assert changes.loc[["2", "3"], "verdict_r1"].isna().all()
+    assert list(changes.loc[["2", "3"], H.CHANGE]) == [H.CLEAN, H.CLEAN]
+    assert {"a", "b"}.isdisjoint(changes.index)  # merged into their new names
+    assert {"c", "d"} <= set(changes.index)
+
+
+def test_text_key_normalises_and_ignores_blank_text() -> None:
+    assert H.text_key("Hello  World\n") == H.text_key("hello world")
+    assert H.text_key("Hello World") != H.text_key("Hello Word")
+    assert H.text_key("  \n") is None and H.text_key(None) is None
+    assert len(H.text_key("x") or "") == 16
