@@ -19,10 +19,11 @@ run again (same audit, corpus or settings changed) replaces its partition.
 * **removed**: flagged then, no longer in the corpus now;
 * **clean**: flagged in neither round.
 
-Pairs meet across rounds on their pair id (the stem without ``audio_``/``text_``); a pair
-that has no partner by id (renamed between rounds, e.g. resubmitted as ``0.wav``/``0.txt``
-by ``fix --rename-for-edition``) meets the one pair of the other round with the same
-transcript (``text_key``: NFC, whitespace folded, casefolded), when exactly one has it.
+The latest round's pairs meet the previous round's on their transcript (``text_key``: NFC,
+whitespace folded, casefolded) when exactly one pair on each side has it, so a corpus
+renamed between rounds (resubmitted as ``0.wav``/``0.txt``... by ``fix
+--rename-for-edition``) is followed; the others meet on their pair id (the stem without
+``audio_``/``text_``), so a transcript corrected between rounds keeps its pair.
 """
 
 from __future__ import annotations
@@ -197,17 +198,19 @@ def compare(history: pd.DataFrame) -> pd.DataFrame:
         names[rec[C.HISTORY_KEY]] = (
             rec[C.AUDIO_NAME] if rec[C.AUDIO_NAME] is not None else rec[C.TEXT_NAME]
         )
-    aliases = _renamed(by_round, prev_n, latest_n)  # latest key → its previous key
-    for old in aliases.values():
-        names.pop(old, None)
+    links = _links(by_round, prev_n, latest_n)  # latest key → the previous round's key
+    latest_keys = by_round[latest_n] if latest_n is not None else {}
+    consumed = {old for new, old in links.items() if old != new}
     out = []
     for key in names:
-        before = aliases.get(key, key)
-        latest = by_round[latest_n].get(key) if latest_n is not None else None
-        prev = by_round[prev_n].get(before) if prev_n is not None else None
+        if key in consumed and key not in latest_keys:
+            continue  # shown under its new name
+        latest = latest_keys.get(key)
+        prev_key = links.get(key) if latest is not None else (None if key in consumed else key)
+        prev = by_round[prev_n].get(prev_key) if prev_n is not None and prev_key else None
         row: dict[str, Any] = {C.HISTORY_KEY: key, C.AUDIO_NAME: names[key]}
         for n in numbers:
-            found = by_round[n].get(key) or (by_round[n].get(before) if n != latest_n else None)
+            found = latest if n == latest_n else prev if n == prev_n else by_round[n].get(key)
             row[f"verdict_r{n}"] = found[C.VERDICT] if found else None
         row[C.AUDIT_ERROR_CODES] = _list(latest[C.AUDIT_ERROR_CODES]) if latest else []
         row[CHANGE] = _classify(prev, latest)
@@ -235,26 +238,34 @@ def compare(history: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _renamed(
+def _links(
     by_round: dict[int, dict[str, dict[str, Any]]], prev_n: int | None, latest_n: int | None
 ) -> dict[str, str]:
-    """Pairs renamed between the two rounds: latest key → previous key, for keys with no
-    partner by id whose transcript key is held by exactly one such pair on each side."""
+    """Which pair of the previous round each pair of the latest one is: latest key →
+    previous key. The transcript decides first (a sentence is what a pair is: a corpus
+    renumbered between rounds gives old numbers to other sentences), when exactly one pair
+    on each side has it; the rest meet on their key (a transcript corrected between rounds
+    keeps its pair)."""
     if prev_n is None or latest_n is None:
         return {}
     prev, latest = by_round[prev_n], by_round[latest_n]
+    before, now = _unique_texts(prev), _unique_texts(latest)
+    links = {key: before[text] for text, key in now.items() if text in before}
+    taken = set(links.values())
+    for key in latest:
+        if key not in links and key in prev and key not in taken:
+            links[key] = key
+    return links
 
-    def unique_texts(side: dict[str, dict[str, Any]], others: dict[str, Any]) -> dict[str, str]:
-        found: dict[str, list[str]] = {}
-        for key, rec in side.items():
-            text = rec.get(C.TEXT_KEY)
-            if key not in others and isinstance(text, str):
-                found.setdefault(text, []).append(key)
-        return {text: keys[0] for text, keys in found.items() if len(keys) == 1}
 
-    before = unique_texts(prev, latest)
-    now = unique_texts(latest, prev)
-    return {key: before[text] for text, key in now.items() if text in before}
+def _unique_texts(side: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """text_key → the one key holding it (keys sharing a transcript are left out)."""
+    found: dict[str, list[str]] = {}
+    for key, rec in side.items():
+        text = rec.get(C.TEXT_KEY)
+        if isinstance(text, str):
+            found.setdefault(text, []).append(key)
+    return {text: keys[0] for text, keys in found.items() if len(keys) == 1}
 
 
 def change_counts(changes: pd.DataFrame) -> dict[str, int]:

@@ -216,3 +216,25 @@ def test_text_key_normalises_and_ignores_blank_text() -> None:
     assert H.text_key("Hello World") != H.text_key("Hello Word")
     assert H.text_key("  \n") is None and H.text_key(None) is None
     assert len(H.text_key("x") or "") == 16
+
+
+def test_a_renumbered_corpus_follows_the_sentences_not_the_numbers(tmp_path: Path) -> None:
+    """Round 1 named 1, 2, 3; the fix renumbered them 0, 1, 2: number 1 now holds the
+    sentence that was 2. A transcript corrected between rounds (5) keeps its pair by id."""
+    texts1 = {"1": "Alpha one.", "2": "Bravo two.", "3": "Charlie three.", "5": "Helo there"}
+    round1 = [row("1", "drop", ("MSS.1",)), row("2", "keep"), row("3", "keep")]
+    round1.append(row("5", "fix", ("MSS.5",)))
+    texts2 = {"0": "Alpha one.", "1": "Bravo two.", "2": "Charlie three.", "5": "Hello there"}
+    round2 = [row("0", "drop", ("MSS.1",)), row("1", "keep"), row("2", "drop", ("MSS.7",))]
+    round2.append(row("5", "keep"))
+    root = tmp_path / "history"
+    for n, (report, texts) in enumerate(((round1, texts1), (round2, texts2)), start=1):
+        frame = H.history_rows(report_frame(report), "f" * 64, "2026-01-02T03:04:05+00:00", texts)
+        H.write_round(root, "job", n, frame, {})
+    changes = H.compare(H.read_history(root, "job")).set_index(C.HISTORY_KEY)
+    assert sorted(changes.index) == ["0", "1", "2", "5"]
+    assert changes.loc["0", H.CHANGE] == H.RECURRING  # Alpha: flagged in both rounds
+    assert changes.loc["1", H.CHANGE] == H.CLEAN  # Bravo: clean in both (not "fixed")
+    assert changes.loc["2", H.CHANGE] == H.NEW  # Charlie: clean then, flagged now
+    assert changes.loc["5", H.CHANGE] == H.FIXED  # corrected transcript, same pair
+    assert changes.loc["1", "verdict_r1"] == "keep"  # round 1's "2", not round 1's "1"
