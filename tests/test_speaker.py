@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+import soundfile as sf
 import voices as V
+from sample_labels import CLEAN
 
 from remediate.audio import speaker as S
 
@@ -84,9 +87,20 @@ def test_real_speech_from_one_person_is_steady() -> None:
         assert _change(V.joined(*words[i : i + 4])) < WARN
 
 
+def _splice(first: str, second: str, lead: int) -> V.Audio:
+    """A splice of two voices: at the midpoint (``lead`` 2: one sentence each), a quarter in
+    (1: ``first`` reads one sentence of four) or three quarters in (3: three of four)."""
+    order = (0, 1) if lead == 2 else (1, 2, 3, 0)
+    cut = 1 if lead == 2 else lead
+    parts = [V.espeak(V.SENTENCES[s], first if i < cut else second) for i, s in enumerate(order)]
+    return V.joined(*parts)
+
+
 def test_labelled_accuracy() -> None:
     """Hits and false alarms on the labelled set (the numbers docs/thresholds.md quotes):
-    every cross-gender splice is caught, no single-speaker clip is flagged."""
+    every cross-gender splice is caught, at the midpoint or a quarter in from either end;
+    no single-speaker clip is flagged; a splice of two voices of one gender is not caught
+    (the known limit: when it is, update the docs and the bench's same-gender target)."""
     people = (V.MALE, V.MALE_2, V.FEMALE, V.FEMALE_2)
     same = [
         _change(V.joined(V.espeak(V.SENTENCES[i], p), V.espeak(V.SENTENCES[i + 1], p)))
@@ -94,14 +108,50 @@ def test_labelled_accuracy() -> None:
         for i in (0, 2)
     ]
     spliced = {
-        (a, b): _change(V.joined(V.espeak(V.SENTENCES[0], a), V.espeak(V.SENTENCES[1], b)))
+        (a, b, lead): _change(_splice(a, b, lead))
         for a, b in itertools.permutations(people, 2)
+        for lead in (1, 2, 3)
     }
     assert max(same) < WARN
-    cross = [
-        v for (a, b), v in spliced.items() if (a in (V.MALE, V.MALE_2)) != (b in (V.MALE, V.MALE_2))
-    ]
-    assert len(cross) == 8 and min(cross) >= ERROR
+    male = (V.MALE, V.MALE_2)
+    cross = [v for (a, b, _), v in spliced.items() if (a in male) != (b in male)]
+    alike = [v for (a, b, _), v in spliced.items() if (a in male) == (b in male)]
+    assert len(cross) == 24 and min(cross) >= ERROR
+    assert len(alike) == 12 and max(alike) < WARN
+
+
+def test_the_change_search_finds_a_splice_a_quarter_in() -> None:
+    """A voice reading the first of four sentences, another the rest: fixed halves compared
+    mostly one voice with a mix (0.41 for this clip); the search cuts where the voice
+    changes."""
+    lead = V.espeak(V.SENTENCES[1], V.MALE)
+    clip = _splice(V.MALE, V.FEMALE, 1)
+    found = S.change_point(S.frame_features(clip))
+    assert found is not None
+    value, cut = found
+    assert value >= ERROR and _change(clip) == pytest.approx(value, abs=1e-3)
+    splice = (lead.size + V.gap().size // 2) // S.HOP
+    assert abs(cut - splice) * S.HOP / S.RATE < 1.0  # within a second of the splice
+
+
+def test_the_change_search_needs_speech_on_both_sides() -> None:
+    clip = V.espeak(V.SENTENCES[0], V.MALE)
+    feats = S.frame_features(clip)
+    assert (
+        S.change_point(S.FrameFeatures(feats.f0, feats.ceps, np.zeros_like(feats.active))) is None
+    )
+    short = S.frame_features(clip[: S.RATE // 2])  # under MIN_VOICED_S on each side
+    assert S.change_point(short) is None
+
+
+def test_the_sample_corpus_mandarin_reads_one_speaker(sample_dataset: Path) -> None:
+    """The clean Mandarin clips of sample_dataset/ (one espeak-ng voice, tones and all) stay
+    under the warning band with the change search."""
+    values = []
+    for pid in CLEAN:
+        data, rate = sf.read(str(sample_dataset / f"audio_{pid}.wav"), dtype="float32")
+        values.append(_change(V.to_16k(data, int(rate))))
+    assert len(values) >= 8 and max(values) < WARN
 
 
 class PitchOnly:
