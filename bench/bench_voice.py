@@ -15,7 +15,9 @@ Accuracy, on labelled speech (espeak-ng voices as speakers, alsa-utils' real rec
   measure on: its false-alarm rate (any voice finding on it is a false alarm).
 
 Targets: the 100-clip job with every measure on scans in under 30 s; no false alarm on clean
-real speech; every male/female splice caught.
+real speech; every male/female splice caught, wherever it sits (a quarter, half or three
+quarters into the speech). Same-gender splices are printed against a target of all caught,
+a known gap that does not fail the run.
 
     make bench
     python bench/bench_voice.py --clips 40
@@ -100,7 +102,9 @@ def throughput(clips: list[np.ndarray]) -> tuple[float, float, float]:
     return audio, voice_s, time.perf_counter() - start
 
 
-def labelled() -> tuple[list[float], dict[tuple[str, str], float], list[float]]:
+def labelled() -> tuple[list[float], dict[tuple[str, str, int], float], list[float]]:
+    """voice_change of one-voice clips, of splices (two voices, the second coming in at the
+    midpoint, a quarter or three quarters in: ``V.spliced``'s ``lead``) and of real speech."""
     people = (V.MALE, V.MALE_2, V.FEMALE, V.FEMALE_2)
 
     def change(audio: np.ndarray) -> float:
@@ -113,12 +117,36 @@ def labelled() -> tuple[list[float], dict[tuple[str, str], float], list[float]]:
         for i in (0, 2)
     ]
     spliced = {
-        (a, b): change(V.joined(V.espeak(V.SENTENCES[0], a), V.espeak(V.SENTENCES[1], b)))
+        (a, b, lead): change(V.spliced(a, b, lead))
         for a, b in itertools.permutations(people, 2)
+        for lead in (1, 2, 3)
     }
     words = [V.alsa(w) for w in V.ALSA_WORDS]
     real = [change(V.joined(*(words[i:] + words[:i])[:4])) for i in range(len(words))]
     return same, spliced, real
+
+
+def print_labelled(warn: float, error: float) -> tuple[list[float], list[float]]:
+    """Print voice-speaker-change on the labelled clips; (male/female, same-gender) values."""
+    same, spliced, real = labelled()
+    male = (V.MALE, V.MALE_2)
+    cross = [v for (a, b, _), v in spliced.items() if (a in male) != (b in male)]
+    alike = [v for (a, b, _), v in spliced.items() if (a in male) == (b in male)]
+    print("\nvoice-speaker-change on labelled clips (warning / error band):")
+    print(f"  one espeak voice:        {sum(v >= warn for v in same)}/{len(same)} flagged")
+    print(f"  one real speaker:        {sum(v >= warn for v in real)}/{len(real)} flagged")
+    print(f"  male/female splices:     {sum(v >= error for v in cross)}/{len(cross)} errors")
+    print(f"  same-gender splices:     {sum(v >= warn for v in alike)}/{len(alike)} flagged")
+    print("  by where the second voice comes in (min-max):")
+    for lead in (1, 2, 3):
+        at = {k: v for k, v in spliced.items() if k[2] == lead}
+        mixed = [v for (a, b, _), v in at.items() if (a in male) != (b in male)]
+        one = [v for (a, b, _), v in at.items() if (a in male) == (b in male)]
+        print(
+            f"    {lead}/4 in: male/female {min(mixed):.2f}-{max(mixed):.2f},"
+            f" same gender {min(one):.2f}-{max(one):.2f}"
+        )
+    return cross, alike
 
 
 def main() -> int:
@@ -143,15 +171,7 @@ def main() -> int:
 
     profile = load_profile("middle")
     warn, error = profile.speaker.change_warning, profile.speaker.change_error
-    same, spliced, real = labelled()
-    male = (V.MALE, V.MALE_2)
-    cross = [v for (a, b), v in spliced.items() if (a in male) != (b in male)]
-    alike = [v for (a, b), v in spliced.items() if (a in male) == (b in male)]
-    print("\nvoice-speaker-change on labelled clips (warning / error band):")
-    print(f"  one espeak voice:        {sum(v >= warn for v in same)}/{len(same)} flagged")
-    print(f"  one real speaker:        {sum(v >= warn for v in real)}/{len(real)} flagged")
-    print(f"  male/female splices:     {sum(v >= error for v in cross)}/{len(cross)} errors")
-    print(f"  same-gender splices:     {sum(v >= warn for v in alike)}/{len(alike)} flagged")
+    cross, alike = print_labelled(warn, error)
 
     clean = real_corpus(work / "real")
     _, summary = scan_seconds(work / "real", "--dnsmos", "--edition", "middle")
@@ -173,7 +193,18 @@ def main() -> int:
             "",
         ),
     ]
-    return 1 if print_targets(targets) else 0
+    # A known gap (README "One speaker", docs/thresholds.md): printed so a better signature
+    # shows its progress, not counted as a failure until the signature can meet it.
+    gap = Target(
+        "same-gender splices caught (share)",
+        sum(v >= warn for v in alike) / len(alike),
+        1.0,
+        True,
+        "",
+    )
+    missed = print_targets(targets)
+    print(gap.line() + "  (known gap, not gating)")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

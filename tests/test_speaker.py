@@ -87,15 +87,6 @@ def test_real_speech_from_one_person_is_steady() -> None:
         assert _change(V.joined(*words[i : i + 4])) < WARN
 
 
-def _splice(first: str, second: str, lead: int) -> V.Audio:
-    """A splice of two voices: at the midpoint (``lead`` 2: one sentence each), a quarter in
-    (1: ``first`` reads one sentence of four) or three quarters in (3: three of four)."""
-    order = (0, 1) if lead == 2 else (1, 2, 3, 0)
-    cut = 1 if lead == 2 else lead
-    parts = [V.espeak(V.SENTENCES[s], first if i < cut else second) for i, s in enumerate(order)]
-    return V.joined(*parts)
-
-
 def test_labelled_accuracy() -> None:
     """Hits and false alarms on the labelled set (the numbers docs/thresholds.md quotes):
     every cross-gender splice is caught, at the midpoint or a quarter in from either end;
@@ -108,7 +99,7 @@ def test_labelled_accuracy() -> None:
         for i in (0, 2)
     ]
     spliced = {
-        (a, b, lead): _change(_splice(a, b, lead))
+        (a, b, lead): _change(V.spliced(a, b, lead))
         for a, b in itertools.permutations(people, 2)
         for lead in (1, 2, 3)
     }
@@ -125,7 +116,7 @@ def test_the_change_search_finds_a_splice_a_quarter_in() -> None:
     mostly one voice with a mix (0.41 for this clip); the search cuts where the voice
     changes."""
     lead = V.espeak(V.SENTENCES[1], V.MALE)
-    clip = _splice(V.MALE, V.FEMALE, 1)
+    clip = V.spliced(V.MALE, V.FEMALE, 1)
     found = S.change_point(S.frame_features(clip))
     assert found is not None
     value, cut = found

@@ -76,6 +76,16 @@ def joined(*parts: Audio) -> Audio:
     return np.concatenate(out[:-1])
 
 
+def spliced(first: str, second: str, lead: int) -> Audio:
+    """Two espeak-ng voices in one clip: a splice at the midpoint (``lead`` 2: one sentence
+    each), a quarter in (1: ``first`` reads one sentence of four) or three quarters in (3)."""
+    order = (0, 1) if lead == 2 else (1, 2, 3, 0)
+    cut = 1 if lead == 2 else lead
+    return joined(
+        *(espeak(SENTENCES[s], first if i < cut else second) for i, s in enumerate(order))
+    )
+
+
 def white_noise_at(clean: Audio, snr_db: float, seed: int = 0) -> Audio:
     """``clean`` plus white noise at ``snr_db`` below the clip's mean power."""
     rng = np.random.default_rng(seed)
