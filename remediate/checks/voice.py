@@ -1,8 +1,9 @@
 """Voice checks: how the speech sounds (DNSMOS) and who speaks (the voice signature).
 
 * ``audio-dnsmos`` grades DNSMOS P.835 OVRL and BAK (measured with ``--dnsmos``);
-* ``voice-speaker-change`` grades the signature distance between the two halves of a clip's
-  speech: a second speaker spliced in moves it far above one speaker's own variation;
+* ``voice-speaker-change`` grades the largest signature distance between the speech before
+  and after a cut (cuts at 20–80 % of it): a second speaker spliced in moves it far above one
+  speaker's own variation, wherever the splice sits;
 * ``voice-speaker-outlier`` compares each clip's signature with the corpus's median voice
   (a clip read by another person), once the corpus has enough clips to have a voice.
 
@@ -68,14 +69,14 @@ def audio_dnsmos(c: Check, r: Row, p: Profile) -> Hit | None:
     category=QUALITY,
     severity=WARNING,
     fixable=False,
-    description="the voice changes between the first and second half of the speech: a second speaker spliced in",
+    description="the voice changes within the speech (before and after the cut where it changes most): a second speaker spliced in",
     bands=(
         Band(ERROR, ">=", "speaker.change_error"),
         Band(WARNING, ">=", "speaker.change_warning"),
     ),
 )
 def voice_speaker_change(c: Check, r: Row, p: Profile) -> Hit | None:
-    message = "voice signature moves by {value:.2f} between the halves of the speech"
+    message = "voice signature moves by {value:.2f} across the speech (before and after its likeliest cut)"
     return graded(c, r, p, C.VOICE_CHANGE, message)
 
 
