@@ -12,8 +12,9 @@ Each dimension is divided by a fixed *scale* (how much it moves between clips of
 measured on clean speech, see docs/thresholds.md), so a distance of 1.0 is one ordinary
 same-speaker difference. Two uses (see remediate.voice for the corpus side):
 
-* within a clip, the distance between the first and the second half of its speech
-  (``voice_change``): a second speaker spliced in moves it far above 1;
+* within a clip, the largest distance between its speech before and after a cut, over cuts
+  at 20–80 % of the speech (``voice_change``, :func:`change_point`): a second speaker spliced
+  in moves it far above 1 wherever the splice sits;
 * across the corpus, each clip's distance to the median signature (``voice-speaker-outlier``).
 
 :class:`Signature` is the seam: a model-based speaker embedding can replace
