@@ -63,7 +63,7 @@ __all__ = [
 
 #: Bumped whenever the probe measures differently or returns other fields: part of the scan
 #: cache key, so a cache written by an older probe is never read as if it were current.
-PROBE_VERSION = 5
+PROBE_VERSION = 6  # 6: voice_change is the change search (no longer the halves)
 #: Samples (frames × channels) per decoded block, so memory per block is flat in channels.
 BLOCK_SAMPLES = 1 << 16
 #: Frames per block of a mono file.
