@@ -14,6 +14,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 
 from remediate import columns as C
@@ -147,11 +148,17 @@ class Check:
         """The band ``value`` falls in (error bands first), or None when it is in range."""
         if value is None:
             return None
-        for severity in (ERROR, WARNING, INFO):
-            for band in self.bands:
-                if band.on == on and band.severity == severity and band.hits(value, profile):
-                    return band
+        for band in self._graded.get(on, ()):
+            if band.hits(value, profile):
+                return band
         return None
+
+    @cached_property
+    def _graded(self) -> dict[str, tuple[Band, ...]]:
+        """The bands of each ``on``, most severe first (grade runs ~20 times a pair)."""
+        rank = {ERROR: 0, WARNING: 1, INFO: 2}
+        ordered = sorted(self.bands, key=lambda b: rank[b.severity])  # stable: declared order
+        return {on: tuple(b for b in ordered if b.on == on) for on in {b.on for b in self.bands}}
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for ``remediate checks --json``."""
@@ -232,8 +239,23 @@ def corpus_check(
     return decorate
 
 
+#: The last profile :func:`profile_value` read and its values by key: checks read the same
+#: few dozen keys of one profile ~40 times a pair. Profiles are frozen, and the entry holds
+#: the profile itself, so an identity test cannot mistake another profile for it.
+_VALUES: list[tuple[Profile, dict[str, Any]]] = []
+
+
 def profile_value(profile: Profile, key: str) -> Any:
     """The value at a dotted profile key, e.g. ``duration.min_s``. Raises KeyError."""
+    if not _VALUES or _VALUES[0][0] is not profile:
+        _VALUES[:] = [(profile, {})]
+    values = _VALUES[0][1]
+    if key not in values:
+        values[key] = _lookup(profile, key)
+    return values[key]
+
+
+def _lookup(profile: Profile, key: str) -> Any:
     node: Any = profile
     for part in key.split("."):
         if not hasattr(node, part):
