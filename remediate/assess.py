@@ -162,19 +162,23 @@ def pair_assessment(
 ) -> pd.DataFrame:
     """Per pair: ``pair_id`` and, per dimension, value, ``_expected`` and ``_out_of_range``."""
     merged = pairs.merge(measurements, on=C.PAIR_ID, how="left")
+    # The bounds depend only on the dimension and the script: looked up once, not per pair.
+    bounds = {
+        (d.name, script): (low, high, expected_text(low, high))
+        for d in DIMENSIONS
+        for script in ("han", "latin")
+        for low, high in [(_bound(profile, d.low_key, script), _bound(profile, d.high_key, script))]
+    }
     rows = []
     for r in C.records(merged):
         script, speed = chars_per_second(r, profile)
+        key_script = "han" if script == "han" else "latin"
         row: dict[str, Any] = {C.PAIR_ID: r[C.PAIR_ID]}
         for d in DIMENSIONS:
             value = speed if d.name == "speed" else _number(r.get(d.column))
-            key_script = "han" if script == "han" else "latin"
-            low, high = (
-                _bound(profile, d.low_key, key_script),
-                _bound(profile, d.high_key, key_script),
-            )
+            low, high, expected = bounds[d.name, key_script]
             row[d.name] = round(value, 3) if value is not None else None
-            row[f"{d.name}_expected"] = expected_text(low, high)
+            row[f"{d.name}_expected"] = expected
             row[f"{d.name}_out_of_range"] = _outside(value, low, high)
         rows.append(row)
     return _typed(pd.DataFrame(rows, columns=assessment_columns()))

@@ -69,12 +69,17 @@ def quality_scores(
     weight = {C.SEVERITY_WARNING: 10.0, C.SEVERITY_INFO: 1.0}
     score: dict[str, float] = {}
     pair_findings = findings[findings[C.PAIR_ID].notna()]
-    for pid, severity in zip(pair_findings[C.PAIR_ID], pair_findings[C.SEVERITY], strict=True):
+    for pid, severity in zip(
+        pair_findings[C.PAIR_ID].tolist(), pair_findings[C.SEVERITY].tolist(), strict=True
+    ):
         score[str(pid)] = score.get(str(pid), 0.0) + weight.get(str(severity), 0.0)
     review = getattr(C, "NEEDS_REVIEW", None)  # the verdict policy's review flag, when set
-    durations = dict(zip(measurements[C.PAIR_ID], measurements[C.DURATION_S], strict=True))
+    durations = dict(
+        zip(measurements[C.PAIR_ID].tolist(), measurements[C.DURATION_S].tolist(), strict=True)
+    )
     low, high = profile.duration.min_s, profile.duration.max_s
-    for row in C.records(report[report[C.PAIR_ID].notna()]):
+    used = [C.PAIR_ID, *[c for c in [review] if c in report.columns]]  # not all: faster
+    for row in C.records(report.loc[report[C.PAIR_ID].notna(), used]):
         pid = str(row[C.PAIR_ID])
         total = score.get(pid, 0.0)
         if review is not None and bool(row.get(review)):
@@ -95,16 +100,17 @@ def rerecord_list(
     pairs the edition's exact count needs (0 when met or when the edition has no exact
     count) and which pairs to leave out as surplus (worst quality score first).
     """
-    texts = dict(zip(measurements[C.PAIR_ID], measurements[C.TEXT], strict=True))
+    texts = dict(zip(measurements[C.PAIR_ID].tolist(), measurements[C.TEXT].tolist(), strict=True))
     scores = quality_scores(report, findings, measurements, profile)
     pairs = report[report[C.PAIR_ID].notna()]
     rows: list[dict[str, Any]] = []
     errors = findings[findings[C.SEVERITY] == C.SEVERITY_ERROR]
     errors_of: dict[str, set[str]] = {}
-    for pid, code in zip(errors[C.PAIR_ID], errors[C.CHECK], strict=True):
+    for pid, code in zip(errors[C.PAIR_ID].tolist(), errors[C.CHECK].tolist(), strict=True):
         if isinstance(pid, str):
             errors_of.setdefault(pid, set()).add(str(code))
-    for r in C.records(pairs[pairs[C.VERDICT] == C.VERDICT_DROP]):
+    used = [C.PAIR_ID, C.AUDIO_NAME, C.TEXT_NAME, C.AUDIT_ERROR_CODES, C.REASONS]
+    for r in C.records(pairs.loc[pairs[C.VERDICT] == C.VERDICT_DROP, used]):
         pid = str(r[C.PAIR_ID])
         action = action_for(errors_of.get(pid, set()), bool(len(r[C.AUDIT_ERROR_CODES])))
         rows.append(_row(r, action, texts.get(pid), scores.get(pid)))
