@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from remediate import columns as C
@@ -55,8 +56,9 @@ def text_missing(c: Check, r: Row, p: Profile) -> Hit | None:
 )
 def name_collision(c: Check, facts: CorpusFacts, p: Profile) -> Iterator[tuple[str | None, Hit]]:
     pairs = facts.pairs
-    counts = pairs[C.PAIR_KEY].value_counts()
-    for pid, key in zip(pairs[C.PAIR_ID], pairs[C.PAIR_KEY], strict=True):
+    keys = pairs[C.PAIR_KEY].tolist()
+    counts = Counter(k for k in keys if isinstance(k, str))  # a dict: Series.get per pair is slow
+    for pid, key in zip(pairs[C.PAIR_ID].tolist(), keys, strict=True):
         if counts.get(key, 0) > 1:
             yield pid, Hit(f"{counts[key]} pairs share the key '{key}' after normalisation")
 

@@ -387,6 +387,8 @@ def markdown_table() -> str:
 
 def num(value: Any) -> float | None:
     """A measurement as float, None for missing (None, NaN of any float type, pd.NA)."""
+    if type(value) is float:  # the common case, ~150,000 times per 2,000 pairs
+        return None if value != value else value
     if value is None:
         return None
     try:

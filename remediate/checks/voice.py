@@ -98,13 +98,14 @@ def voice_speaker_change(c: Check, r: Row, p: Profile) -> Hit | None:
     ),
 )
 def voice_speaker_outlier(c: Check, facts: CorpusFacts, p: Profile) -> Found:
-    rows = [r for r in facts.rows if _signature(r) is not None and _clean(r, p)]
-    if len(rows) < p.speaker.min_pairs:
+    signed = [(r, s) for r in facts.rows if (s := _signature(r)) is not None and _clean(r, p)]
+    if len(signed) < p.speaker.min_pairs:
         return
     # numpy only here: `remediate checks` imports this module and must start fast
     from remediate.audio.speaker import corpus_distances
 
-    distances, typical = corpus_distances([_signature(r) for r in rows])
+    rows = [r for r, _ in signed]
+    distances, typical = corpus_distances([s for _, s in signed])
     pitches = [f for r in rows if (f := num(r.get(C.VOICE_F0_MEDIAN_HZ))) is not None]
     pitch = float(statistics.median(pitches)) if pitches else None
     for r, distance in zip(rows, distances, strict=True):
