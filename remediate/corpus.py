@@ -11,6 +11,7 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISLNK
 from typing import Any
 
 import pandas as pd
@@ -62,12 +63,15 @@ def _walk(root: Path, bad: list[str], outside: list[str]) -> list[tuple[str, os.
             if name.startswith("."):
                 continue
             full = os.path.join(dirpath, name)
-            try:
-                st = os.stat(full)
+            try:  # one lstat per file; a second stat only for a link, to follow it
+                st = os.lstat(full)
+                link = S_ISLNK(st.st_mode)
+                if link:
+                    st = os.stat(full)
             except OSError:
                 continue  # dangling link: nothing to pair
             rel = prefix + name
-            if os.path.islink(full) and not _inside(os.path.realpath(full), real_root):
+            if link and not _inside(os.path.realpath(full), real_root):
                 outside.append(rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
                 continue
             try:
