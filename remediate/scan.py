@@ -244,11 +244,11 @@ def _items(
     microseconds and are not progress). Read column by column: ~3x faster than rows."""
     items: list[tuple[int, str, str, str]] = []
     weights: dict[str, int] = {}
-    columns = [
-        (kind, *(pairs[c].tolist() for c in names))
-        for kind, names in (
-            ("audio", (C.AUDIO_NAME, C.AUDIO_BYTES, C.AUDIO_MTIME_NS)),
-            ("text", (C.TEXT_NAME, C.TEXT_BYTES, C.TEXT_MTIME_NS)),
+    columns: list[tuple[str, list[Any], list[Any], list[Any]]] = [
+        (kind, pairs[name].tolist(), pairs[size].tolist(), pairs[mtime].tolist())
+        for kind, name, size, mtime in (
+            ("audio", C.AUDIO_NAME, C.AUDIO_BYTES, C.AUDIO_MTIME_NS),
+            ("text", C.TEXT_NAME, C.TEXT_BYTES, C.TEXT_MTIME_NS),
         )
     ]
     for i in range(len(pairs)):
