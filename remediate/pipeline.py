@@ -21,6 +21,7 @@ from remediate.assess import compare, corpus_assessment, pair_assessment
 from remediate.audio.probe import ProbeSettings
 from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_file, with_oplog
 from remediate.checks import run_checks
+from remediate.checks.registry import VOICE_ANALYSIS, probe_passes
 from remediate.config import Config
 from remediate.corpus import discover
 from remediate.errors import AuditFileError, ConfigError, CorpusError
@@ -60,8 +61,10 @@ class RunResult:
     outputs: dict[str, Path] = field(default_factory=dict)
 
 
-def probe_settings(profile: Profile) -> ProbeSettings:
-    """The part of a profile the audio probe needs (also the audio cache key)."""
+def probe_settings(profile: Profile, passes: frozenset[str] | None = None) -> ProbeSettings:
+    """The part of a profile the audio probe needs (also the audio cache key), and the
+    optional probe passes (:func:`remediate.checks.probe_passes`) the chosen checks read:
+    None measures them all."""
     return ProbeSettings(
         clip_level=profile.level.clip_level,
         frame_s=profile.silence.frame_s,
@@ -69,6 +72,7 @@ def probe_settings(profile: Profile) -> ProbeSettings:
         silence_absolute_dbfs=profile.silence.absolute_dbfs,
         loudness=profile.loudness.measure,
         dnsmos=profile.dnsmos.measure,
+        voice=passes is None or VOICE_ANALYSIS in passes,
     )
 
 
@@ -121,10 +125,11 @@ def analyse(
             path=config.corpus,
         )
     matches = match_audit(audit, pairs)
+    passes = probe_passes(config.skip_checks, config.only_checks)  # unknown code: stop now
     measurements, stats = measure(
         config.corpus,
         pairs,
-        probe_settings(profile),
+        probe_settings(profile, passes),
         ScanOptions(jobs=config.jobs, cache_dir=config.cache_dir),
         labelled(progress, bar_label),
     )

@@ -167,6 +167,16 @@ def _unseal(value: Any) -> dict[str, Any] | None:
     return facts if isinstance(facts, dict) else None
 
 
+def _settings_key(settings: ProbeSettings) -> str:
+    """The probe settings as they enter the cache key. The voice analysis is in the key only
+    when it is off, so a scan without it never answers one that needs it, while the entries
+    written before the setting existed (all with the analysis) stay valid."""
+    fields = asdict(settings)
+    if fields.get("voice") is True:
+        del fields["voice"]
+    return json.dumps(fields, sort_keys=True)
+
+
 def _cache_key(kind: str, path: str, size: int, mtime_ns: int, settings: str) -> str:
     """Identity of one measurement: tool and probe versions, file identity, and (audio)
     probe settings."""
@@ -194,7 +204,7 @@ def measure(
     started = time.perf_counter()
     # Resolved once, and joined as strings: Path objects per file cost more than the cache.
     base = str(root.resolve())
-    settings_key = json.dumps(asdict(settings), sort_keys=True)
+    settings_key = _settings_key(settings)
     items, weights = _items(pairs, base, settings_key)
     cache = _Cache(options.cache_dir)
     results: dict[str, dict[str, Any]] = cache.get_many([key for *_, key in items])

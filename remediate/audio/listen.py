@@ -2,7 +2,7 @@
 
 The probe hands over the mono mix (full scale = 1.0, the file's own rate) in chunks of at
 most 30 s; a sentence clip is one chunk. Each chunk is resampled once to 16 kHz and feeds
-both the voice analysis (:mod:`remediate.audio.speaker`) and, when asked, DNSMOS
+the voice analysis (:mod:`remediate.audio.speaker`; off when no check reads it) and, when asked, DNSMOS
 (:mod:`remediate.audio.dnsmos`). Over several chunks (a long recording) the signature is the
 mean of the chunks', the change the largest within or between consecutive chunks, and
 DNSMOS the mean over all windows. Memory: one chunk plus one small vector per chunk.
@@ -23,16 +23,20 @@ from remediate.audio import speaker as sp
 class Listener:
     """Fold chunks with :meth:`add`; :meth:`finish` gives the voice columns of the clip."""
 
-    def __init__(self, dnsmos: bool = False) -> None:
+    def __init__(self, dnsmos: bool = False, voice: bool = True) -> None:
         self.dnsmos = dnsmos
+        self.voice = voice
         self.facts: list[sp.VoiceFacts] = []
         self.scores: list[tuple[dn.DnsmosScore, int]] = []
         self.error: str | None = None
 
     def add(self, chunk: npt.NDArray[np.float32], rate: int) -> None:
         """Analyse one chunk of the mono mix (±1) at ``rate``."""
+        if not (self.voice or self.dnsmos):
+            return  # nothing to listen for: not even the resampling
         audio = dn.to_model_rate(chunk, rate)
-        self.facts.append(sp.analyse(audio))
+        if self.voice:
+            self.facts.append(sp.analyse(audio))
         if self.dnsmos and self.error is None:
             try:
                 score = dn.shared_model().score(audio)

@@ -40,6 +40,9 @@ class ProbeSettings:
     silence_absolute_dbfs: float = -60.0
     loudness: bool = False
     dnsmos: bool = False
+    #: The voice analysis (16 kHz signature and pitch, about a third of a clip's measuring
+    #: time): off when no check that reads it runs (``--skip`` the voice checks).
+    voice: bool = True
 
 
 def db(power: float) -> float:
@@ -100,7 +103,7 @@ class Accumulator:
         self.chunk: npt.NDArray[np.float32] | None = None  # allocated on first use
         self.chunk_n = 0
         self.voice = voice.VoiceTotals()
-        self.listener = Listener(dnsmos=settings.dnsmos)  # voice signature, DNSMOS
+        self.listener = Listener(dnsmos=settings.dnsmos, voice=settings.voice)
 
     def add(self, block: npt.NDArray[np.int16]) -> None:
         """Fold one int16 block into every statistic (hot path: int16-native where possible)."""

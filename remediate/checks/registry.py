@@ -36,6 +36,11 @@ PAIRING: Final = "pairing"  # audio/text pairing by name
 CORPUS: Final = "corpus"  # one pair against the others: duplicates
 CATEGORIES: Final = (FORMAT, PACKAGE, TEXT, CONTENT, QUALITY, PAIRING, CORPUS)
 
+# --- optional probe passes: measured only when a check that runs reads them ---------------
+#: The voice analysis (16 kHz signature and pitch: the ``voice_*`` measurement columns).
+VOICE_ANALYSIS: Final = "voice"
+PROBE_PASSES: Final = (VOICE_ANALYSIS,)
+
 Row = dict[str, Any]
 
 _OPS: Final[dict[str, Callable[[float, float], bool]]] = {
@@ -124,6 +129,8 @@ class Check:
     description: str
     reads: tuple[str, ...] = ()
     bands: tuple[Band, ...] = ()
+    #: The optional probe passes (:data:`PROBE_PASSES`) whose measurements the check reads.
+    needs: tuple[str, ...] = ()
     pair_fn: PairFn | None = field(default=None, repr=False, compare=False)
     corpus_fn: CorpusFn | None = field(default=None, repr=False, compare=False)
 
@@ -170,6 +177,7 @@ class Check:
             "description": self.description,
             "scope": self.scope,
             "profile_keys": list(self.profile_keys),
+            "needs": list(self.needs),
             "bands": [
                 {"severity": b.severity, "op": b.op, "key": b.key, "on": b.on} for b in self.bands
             ],
@@ -189,6 +197,8 @@ def register(entry: Check) -> Check:
         raise ValueError(f"check {entry.code}: unknown category {entry.category!r}")
     if entry.severity not in C.SEVERITIES or any(b.op not in _OPS for b in entry.bands):
         raise ValueError(f"check {entry.code}: bad severity or band")
+    if any(n not in PROBE_PASSES for n in entry.needs):
+        raise ValueError(f"check {entry.code}: unknown probe pass in {entry.needs}")
     if (entry.pair_fn is None) == (entry.corpus_fn is None):
         raise ValueError(f"check {entry.code}: give exactly one of a pair or a corpus function")
     CHECKS[entry.code] = entry
@@ -209,11 +219,13 @@ def check(
     description: str,
     reads: tuple[str, ...] = (),
     bands: tuple[Band, ...] = (),
+    needs: tuple[str, ...] = (),
 ) -> Callable[[PairFn], PairFn]:
     """Register the decorated ``fn(check, row, profile) -> Hit | None`` as check ``code``."""
 
     def decorate(fn: PairFn) -> PairFn:
-        register(Check(code, category, severity, fixable, description, reads, bands, pair_fn=fn))
+        entry = Check(code, category, severity, fixable, description, reads, bands, needs, fn)
+        register(entry)
         return fn
 
     return decorate
@@ -228,12 +240,16 @@ def corpus_check(
     description: str,
     reads: tuple[str, ...] = (),
     bands: tuple[Band, ...] = (),
+    needs: tuple[str, ...] = (),
 ) -> Callable[[CorpusFn], CorpusFn]:
     """Register the decorated end-of-corpus hook ``fn(check, facts, profile)`` yielding
     ``(pair_id or None, Hit)`` as check ``code``."""
 
     def decorate(fn: CorpusFn) -> CorpusFn:
-        register(Check(code, category, severity, fixable, description, reads, bands, corpus_fn=fn))
+        entry = Check(
+            code, category, severity, fixable, description, reads, bands, needs, corpus_fn=fn
+        )
+        register(entry)
         return fn
 
     return decorate
@@ -281,6 +297,12 @@ def select(skip: Iterable[str] = (), only: Iterable[str] = ()) -> list[Check]:
         )
     chosen = [c for c in CHECKS.values() if not only or c.code in only]
     return [c for c in chosen if c.code not in skip]
+
+
+def probe_passes(skip: Iterable[str] = (), only: Iterable[str] = ()) -> frozenset[str]:
+    """The optional probe passes the checks chosen by ``skip``/``only`` read (ConfigError
+    for an unknown code): a pass nobody reads is not measured."""
+    return frozenset(n for c in select(skip, only) for n in c.needs)
 
 
 def run_checks(
@@ -419,6 +441,7 @@ __all__ = [
     "corpus_check",
     "findings_frame",
     "markdown_table",
+    "probe_passes",
     "register",
     "run_checks",
     "select",

@@ -23,6 +23,7 @@ from remediate.checks.registry import (
     CORPUS,
     ERROR,
     QUALITY,
+    VOICE_ANALYSIS,
     WARNING,
     Band,
     Check,
@@ -70,6 +71,7 @@ def audio_dnsmos(c: Check, r: Row, p: Profile) -> Hit | None:
     severity=WARNING,
     fixable=False,
     description="the voice changes within the speech (before and after the cut where it changes most): a second speaker spliced in",
+    needs=(VOICE_ANALYSIS,),
     bands=(
         Band(ERROR, ">=", "speaker.change_error"),
         Band(WARNING, ">=", "speaker.change_warning"),
@@ -86,6 +88,7 @@ def voice_speaker_change(c: Check, r: Row, p: Profile) -> Hit | None:
     severity=WARNING,
     fixable=False,
     description="the voice differs from the rest of the corpus: read by another person",
+    needs=(VOICE_ANALYSIS,),
     reads=(
         "speaker.outlier_ratio",
         "speaker.min_pairs",
