@@ -318,12 +318,13 @@ def _decays(level: F64, hop_s: float, floor_db: float) -> list[float]:
         )
         + 1
     )
-    for i in peaks:
-        top = level[i]
+    values = level.tolist()  # the same float64s: indexing a list is ~5x cheaper per frame
+    for i in peaks.tolist():
+        top = values[i]
         lowest, j = top, i + 1
-        while j < n and level[j] <= lowest + DECAY_RISE_DB and level[j] > floor_db + 3.0:
-            lowest = min(lowest, level[j])
-            if level[j] <= top - DECAY_SKIP_DB - DECAY_SPAN_DB:
+        while j < n and values[j] <= lowest + DECAY_RISE_DB and values[j] > floor_db + 3.0:
+            lowest = min(lowest, values[j])
+            if values[j] <= top - DECAY_SKIP_DB - DECAY_SPAN_DB:
                 break
             j += 1
         seg = level[i:j]
