@@ -9,12 +9,15 @@ On one generated corpus (48 kHz mono PCM_16 clips of 3–8 s, see ``common.make_
 * **sox**: ``sox FILE -n stat`` per file (the shell-script baseline), where sox is installed;
 * ``remediate scan`` **cold** (empty cache) and **warm** (unchanged corpus), whole command
   with interpreter start-up and imports subtracted (measured in the same run);
+* ``remediate scan`` **cold without the voice checks** (``--skip`` of both): format, text and
+  signal checks only, so the probe leaves out the voice analysis they alone read;
 * ``remediate fix --normalize-loudness`` (every resubmitted clip is rewritten) in one process
   and on every core;
 * peak memory of a cold scan of a quarter of the corpus and of all of it.
 
-Targets: cold <= 4x the floor, warm <= 0.5x the floor, >= 3x the numpy loop, >= 5x sox,
-fix on 2 cores >= 1.7x one process, memory flat in corpus size.
+Targets: cold <= 4x the floor (with and without the voice checks), warm <= 0.5x the
+floor, >= 3x the numpy loop, >= 5x sox, fix on 2 cores >= 1.7x one process, memory flat in
+corpus size.
 
     make bench                                   # 2,000 clips
     python bench/bench_scan.py --clips 400 --repeat 1
@@ -49,6 +52,10 @@ from common import (
     startup_seconds,
     subset,
 )
+from warm_stages import stage_seconds
+
+#: The voice checks: skipping both leaves the voice analysis out of the probe.
+NO_VOICE = ["--skip", "voice-speaker-change", "--skip", "voice-speaker-outlier"]
 
 
 def _read_hash(path: str) -> str:
@@ -138,21 +145,30 @@ def main() -> int:
 
     # Start-up, cold and warm are measured back to back in each repeat, and the start-up is
     # subtracted within the repeat, so load that drifts over the run cancels out.
-    starts, cold_runs, warm_runs, cold_stage, warm_stage = [], [], [], [], []
+    starts, cold_runs, warm_runs, quick_runs = [], [], [], []
+    cold_stage, warm_stage, quick_stage = [], [], []
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as tmp:
             start_up = startup_seconds(corpus)
-            common = ["scan", "--corpus", str(corpus), "--cache-dir", f"{tmp}/cache"]
-            t, summary = run_cli([*common, "--out", f"{tmp}/cold"])
-            cold_runs.append(max(t - start_up, 1e-3))
-            cold_stage.append(float(summary["scan"]["seconds"]))  # type: ignore[index]
-            t, summary = run_cli([*common, "--out", f"{tmp}/warm"])
-            warm_runs.append(max(t - start_up, 1e-3))
-            warm_stage.append(float(summary["scan"]["seconds"]))  # type: ignore[index]
+            common = ["scan", "--corpus", str(corpus), "--cache-dir"]
+            for argv, runs, stage in (
+                ([*common, f"{tmp}/cache", "--out", f"{tmp}/cold"], cold_runs, cold_stage),
+                ([*common, f"{tmp}/cache", "--out", f"{tmp}/warm"], warm_runs, warm_stage),
+                (
+                    [*common, f"{tmp}/quick", *NO_VOICE, "--out", f"{tmp}/q"],
+                    quick_runs,
+                    quick_stage,
+                ),
+            ):
+                t, summary = run_cli(argv)
+                runs.append(max(t - start_up, 1e-3))
+                stage.append(float(summary["scan"]["seconds"]))  # type: ignore[index]
             starts.append(start_up)
+            stages = stage_seconds(corpus, Path(tmp) / "cache")  # the last repeat's counts
     start_up = statistics.median(starts)
     cold, warm = statistics.median(cold_runs), statistics.median(warm_runs)
     cold_s, warm_s = statistics.median(cold_stage), statistics.median(warm_stage)
+    quick, quick_s = statistics.median(quick_runs), statistics.median(quick_stage)
 
     fix_corpus = subset(corpus, WORK / f"corpus-{args.clips}-fix", min(n, args.fix_clips))
     fix_one = fix_all = None
@@ -184,7 +200,13 @@ def main() -> int:
     row("  measuring stage alone", cold_s)
     row("remediate scan, warm", warm)
     row("  measuring stage alone", warm_s)
-    print(f"{'  warm cost per file':44s} {1e6 * warm / n:7.0f} us")
+    print(
+        f"{'  warm cost per file':44s} {1e6 * warm / n:7.0f} us; stages in one process, fixed costs in:"
+    )
+    for name, seconds in stages.items():
+        print(f"{'    ' + name:44s} {1e6 * seconds / n:7.0f} us")
+    row("remediate scan, cold, voice checks skipped", quick)
+    row("  measuring stage alone", quick_s)
     fix_n = min(n, args.fix_clips)
     if fix_one is not None:
         row("remediate fix --normalize-loudness, 1 process", fix_one, fix_n)
@@ -195,6 +217,7 @@ def main() -> int:
 
     targets = [
         Target("cold scan / floor", cold / floor, 4.0, higher_is_better=False),
+        Target("cold scan, voice checks skipped / floor", quick / floor, 4.0, False),
         Target("warm scan / floor", warm / floor, 0.5, higher_is_better=False),
         Target("cold scan speed-up over the numpy loop", numpy_loop / cold, 3.0, True),
     ]

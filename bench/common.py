@@ -22,7 +22,8 @@ import numpy as np
 import soundfile as sf
 
 HERE = Path(__file__).resolve().parent
-WORK = HERE / "work"
+#: Generated corpora and scratch files (``REMEDIATE_BENCH_WORK`` puts them elsewhere, e.g. /tmp).
+WORK = Path(os.environ.get("REMEDIATE_BENCH_WORK") or HERE / "work")
 RATE = 48000
 REMEDIATE = str(Path(sys.executable).with_name("remediate"))
 
