@@ -28,7 +28,7 @@ from remediate.checks.registry import QUALITY, WARNING, Row, num, profile_value
 from remediate.checks.registry import check as register_check
 from remediate.cli import cli
 from remediate.errors import ConfigError
-from remediate.profiles import Profile
+from remediate.profiles import Profile, load_profile
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text("utf-8")
@@ -155,3 +155,14 @@ def test_an_unknown_check_code_is_a_usage_error_naming_the_known_ones(tmp_path: 
     assert code == 2
     assert "unknown check audio-clipped" in stderr
     assert "audio-clipping" in stderr  # the known codes are listed
+
+
+def test_profile_values_and_bands_follow_the_profile_asked_about() -> None:
+    """Thresholds are read once per profile: alternating profiles gets each one's own."""
+    strict = load_profile("basic", ["duration.max_s=6"])
+    c = CHECKS["audio-too-long"]
+    for _ in range(2):
+        assert profile_value(BASIC, "duration.max_s") == BASIC.duration.max_s
+        assert profile_value(strict, "duration.max_s") == 6
+        assert c.grade(10.0, BASIC) is None
+        assert c.grade(10.0, strict) is not None

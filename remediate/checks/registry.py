@@ -263,9 +263,11 @@ _VALUES: list[tuple[Profile, dict[str, Any]]] = []
 
 def profile_value(profile: Profile, key: str) -> Any:
     """The value at a dotted profile key, e.g. ``duration.min_s``. Raises KeyError."""
-    if not _VALUES or _VALUES[0][0] is not profile:
-        _VALUES[:] = [(profile, {})]
-    values = _VALUES[0][1]
+    entry = _VALUES[0] if _VALUES else None  # read once: another thread may swap it
+    if entry is None or entry[0] is not profile:
+        entry = (profile, {})
+        _VALUES[:] = [entry]
+    values = entry[1]
     if key not in values:
         values[key] = _lookup(profile, key)
     return values[key]
