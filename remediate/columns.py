@@ -180,7 +180,7 @@ TEXT_MEASUREMENTS: Final = list(TEXT_MEASUREMENT_DTYPES)
 # --- voice: who speaks and how it sounds (remediate/audio/speaker.py, dnsmos.py) -------
 VOICE_F0_MEDIAN_HZ: Final = "voice_f0_median_hz"
 VOICE_F0_RANGE_ST: Final = "voice_f0_range_st"  # 5th–95th percentile of F0, in semitones
-VOICE_CHANGE: Final = "voice_change"  # largest signature distance over cuts at 20–80 % of the speech
+VOICE_CHANGE: Final = "voice_change"  # largest signature distance, cuts at 20–80 % of speech
 VOICE_SIGNATURE: Final = "voice_signature"  # the clip's scaled signature (a list of floats)
 DNSMOS_SIG: Final = "dnsmos_sig"  # DNSMOS P.835, 1–5; null unless measured (--dnsmos)
 DNSMOS_BAK: Final = "dnsmos_bak"
