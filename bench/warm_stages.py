@@ -28,6 +28,7 @@ def stage_seconds(corpus: Path, cache_dir: Path, repeat: int = 3) -> dict[str, f
     from remediate.config import Config
     from remediate.corpus import discover
     from remediate.join import match_audit
+    from remediate.memo import FrameStore, StageMemo
     from remediate.report import manifest_frame
     from remediate.scan import ScanOptions, measure
     from remediate.summary import summarise
@@ -52,11 +53,14 @@ def stage_seconds(corpus: Path, cache_dir: Path, repeat: int = 3) -> dict[str, f
         pairs = listing.pairs
         settings = P.probe_settings(profile)
         options = ScanOptions(cache_dir=cache_dir)
-        m, _ = timed("cache lookup", lambda: measure(corpus, pairs, settings, options))
+        m, stats = timed("cache lookup", lambda: measure(corpus, pairs, settings, options))
         matches = match_audit(audit, pairs)
-        f = timed("checks", lambda: run_checks(pairs, m, profile, listing.other_files))
+        store = FrameStore(cache_dir)
+        memo = StageMemo(store, stats.state)  # as the scan command does: read when unchanged
+        f = timed("checks", lambda: run_checks(pairs, m, profile, listing.other_files, memo=memo))
         report = timed("verdicts", lambda: decide(pairs, m, f, audit, matches))
-        m2, _ = timed("assessment", lambda: P.with_assessment(pairs, m, profile))
+        m2, _ = timed("assessment", lambda: P.with_assessment(pairs, m, profile, None, memo))
+        store.close()
 
         def summary() -> None:
             summarise(report, f, audit, profile)

@@ -6,11 +6,12 @@ on its own. Stages exchange DataFrames; the only I/O is in the stage modules.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
@@ -27,6 +28,7 @@ from remediate.corpus import discover
 from remediate.errors import AuditFileError, ConfigError, CorpusError
 from remediate.files import ensure_out_dir
 from remediate.join import match_audit
+from remediate.memo import FrameStore, StageMemo
 from remediate.profiles import Profile, load_profile
 from remediate.progress import ProgressCallback, labelled, stage
 from remediate.report import (
@@ -133,21 +135,26 @@ def analyse(
         ScanOptions(jobs=config.jobs, cache_dir=config.cache_dir),
         labelled(progress, bar_label),
     )
-    with stage(progress, f"Checking {len(pairs):,} pairs"):
-        findings = run_checks(
-            pairs,
-            measurements,
-            profile,
-            listing.other_files,
-            listing.bad_names,
-            links_outside=listing.links_outside,
-            audit_counts=_audit_counts(audit, matches),
-            skip=config.skip_checks,
-            only=config.only_checks,
-        )
-    with stage(progress, "Matching the audit and deciding verdicts"):
-        report = decide(pairs, measurements, findings, audit, matches)
-        measurements, assessed = with_assessment(pairs, measurements, profile, platform_assess)
+    with contextlib.closing(FrameStore(config.cache_dir)) as store:
+        memo = StageMemo(store, stats.state)
+        with stage(progress, f"Checking {len(pairs):,} pairs"):
+            findings = run_checks(
+                pairs,
+                measurements,
+                profile,
+                listing.other_files,
+                listing.bad_names,
+                links_outside=listing.links_outside,
+                audit_counts=_audit_counts(audit, matches),
+                skip=config.skip_checks,
+                only=config.only_checks,
+                memo=memo,
+            )
+        with stage(progress, "Matching the audit and deciding verdicts"):
+            report = decide(pairs, measurements, findings, audit, matches)
+            measurements, assessed = with_assessment(
+                pairs, measurements, profile, platform_assess, memo
+            )
     manifest = manifest_frame(report)
     summary = summarise(report, findings, audit, profile)
     summary["other_files"] = list(listing.other_files)
@@ -177,15 +184,30 @@ def analyse(
     )
 
 
+#: The per-pair assessment frame's columns (in any order) and dtypes.
+ASSESS_FRAME_DTYPES: Final = {
+    C.PAIR_ID: C.STR,
+    **{d: C.FLOAT for d in C.ASSESS_DIMENSIONS},  # dnsmos_* too: their values, per pair
+    **C.ASSESS_DTYPES,
+}
+
+
 def with_assessment(
     pairs: pd.DataFrame,
     measurements: pd.DataFrame,
     profile: Profile,
     platform: Mapping[str, Any] | None = None,
+    memo: StageMemo | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The measurements with the VOICE_ASSESS twin's per-pair columns, and the corpus
-    assessment (with the platform's values beside it when the job carried them)."""
-    per_pair = pair_assessment(pairs, measurements, profile)
+    assessment (with the platform's values beside it when the job carried them). With
+    ``memo``, the per-pair columns of an unchanged corpus and profile are read back."""
+    key = memo.key(pairs, profile, "", kind="assessment") if memo else None
+    per_pair = memo.store.get(key, ASSESS_FRAME_DTYPES) if memo and key else None
+    if per_pair is None:
+        per_pair = pair_assessment(pairs, measurements, profile)
+        if memo and key:
+            memo.store.put(key, per_pair)
     summary = corpus_assessment(per_pair)
     if platform is not None:
         summary["platform"] = dict(platform)

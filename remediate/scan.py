@@ -22,10 +22,12 @@ from typing import Any
 import pandas as pd
 
 from remediate import columns as C
+from remediate import memo
 from remediate._version import __version__
 from remediate.audio.probe import PROBE_VERSION, AudioFacts, ProbeSettings, probe, samples_sha256
 from remediate.contract import coerce
 from remediate.files import TooLarge, read_regular
+from remediate.memo import FrameStore
 from remediate.progress import ProgressCallback
 from remediate.texts import TEXT_MAX_BYTES, TextFacts, decode_text
 from remediate.workers import worker_pool
@@ -53,6 +55,9 @@ class ScanStats:
     measured: int
     seconds: float
     workers: int
+    #: Identity of the corpus state scanned (pairs and every file's cache key): what a
+    #: stage memo of the results downstream is keyed on (:mod:`remediate.memo`).
+    state: str = ""
 
 
 def default_cache_dir() -> Path:
@@ -167,6 +172,18 @@ def _unseal(value: Any) -> dict[str, Any] | None:
     return facts if isinstance(facts, dict) else None
 
 
+def _snapshot_key(pairs: pd.DataFrame, keys: list[str]) -> str:
+    """Identity of a corpus state: its pairs in order and every file's cache key (which
+    holds the tool and probe versions, path, size, mtime and probe settings)."""
+    digest = hashlib.sha256(f"{__version__}\0{PROBE_VERSION}".encode())
+    for pid in pairs[C.PAIR_ID].tolist():
+        digest.update(f"\0{pid}".encode("utf-8", "surrogateescape"))
+    digest.update(b"\1")
+    for key in keys:
+        digest.update(key.encode())
+    return digest.hexdigest()
+
+
 def _settings_key(settings: ProbeSettings) -> str:
     """The probe settings as they enter the cache key. The voice analysis is in the key only
     when it is off, so a scan without it never answers one that needs it, while the entries
@@ -206,6 +223,16 @@ def measure(
     base = str(root.resolve())
     settings_key = _settings_key(settings)
     items, weights = _items(pairs, base, settings_key)
+    state = _snapshot_key(pairs, [key for *_, key in items])
+    store = FrameStore(options.cache_dir)
+    whole = store.get(memo.key("measurements", state), C.MEASUREMENT_DTYPES)
+    store.close()
+    if whole is not None:  # nothing changed since a scan of this corpus state: one read
+        if progress:
+            total = sum(weights.values())
+            progress(total, total)
+        seconds = round(time.perf_counter() - started, 3)
+        return whole, ScanStats(len(items), len(items), 0, seconds, 1, state)
     cache = _Cache(options.cache_dir)
     results: dict[str, dict[str, Any]] = cache.get_many([key for *_, key in items])
     todo = [it for it in items if it[3] not in results]
@@ -236,12 +263,16 @@ def measure(
 
     _confirm_duplicates(items, results, cache_dir=options.cache_dir, workers=jobs)
     frame = _frame(pairs, items, results)
+    store = FrameStore(options.cache_dir)
+    store.put(memo.key("measurements", state), frame)
+    store.close()
     stats = ScanStats(
         files=len(items),
         cached=len(items) - len(todo),
         measured=len(todo),
         seconds=round(time.perf_counter() - started, 3),
         workers=workers,
+        state=state,
     )
     return frame, stats
 

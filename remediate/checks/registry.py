@@ -24,6 +24,8 @@ from remediate.profiles import Profile
 if TYPE_CHECKING:  # pandas is imported when checks run, not when they are listed
     import pandas as pd
 
+    from remediate.memo import StageMemo
+
 ERROR, WARNING, INFO = C.SEVERITY_ERROR, C.SEVERITY_WARNING, C.SEVERITY_INFO
 
 # --- categories: what kind of problem a check finds (the verdict matches audit codes by it) --
@@ -318,13 +320,22 @@ def run_checks(
     audit_counts: tuple[int, int] = (0, 0),
     skip: Iterable[str] = (),
     only: Iterable[str] = (),
+    memo: StageMemo | None = None,
 ) -> pd.DataFrame:
     """All findings for a corpus: pairs + measurements (same order) → findings frame.
 
     Every pair check runs on every pair, then every corpus hook once. ``skip``/``only``
-    choose checks by code (ConfigError for an unknown one).
+    choose checks by code (ConfigError for an unknown one). With ``memo`` (the scan
+    cache and the corpus state the measurements came from), the findings of an unchanged
+    corpus, profile, set of checks and other inputs are read instead of computed.
     """
     chosen = select(skip, only)
+    inputs = (other_files, bad_names, links_outside, audit_counts, [c.code for c in chosen])
+    key = memo.key(pairs, profile, repr(inputs)) if memo else None
+    if memo and key:
+        kept = memo.store.get(key, C.FINDING_DTYPES)
+        if kept is not None:
+            return kept
     merged = pairs.merge(measurements, on=C.PAIR_ID, how="left", validate="one_to_one")
     rows = C.records(merged)
     found: list[dict[str, Any]] = []
@@ -340,7 +351,10 @@ def run_checks(
             found.extend(
                 finding_row(c, pid, hit, profile) for pid, hit in c.corpus_fn(c, facts, profile)
             )
-    return findings_frame(found, order=list(pairs[C.PAIR_ID]))
+    findings = findings_frame(found, order=list(pairs[C.PAIR_ID]))
+    if memo and key:
+        memo.store.put(key, findings)
+    return findings
 
 
 def finding_row(c: Check, pair_id: str | None, hit: Hit, profile: Profile) -> dict[str, Any]:
