@@ -95,6 +95,41 @@ def sox_seconds(files: list[str], limit: int) -> tuple[float, int] | None:
     return time.perf_counter() - start, len(chosen)
 
 
+#: What the cold scan's time per clip is spent on: (label, module path suffix, function).
+PROFILED: tuple[tuple[str, str, str], ...] = (
+    ("whole probe", "audio/probe.py", "probe"),
+    ("voice analysis (16 kHz: resample, YIN, MFCC, change search)", "audio/listen.py", "add"),
+    ("48 kHz spectrogram (noise/SNR, RT60, bandwidth share it)", "audio/voice.py", "spectrogram"),
+    ("RT60 decay search", "audio/voice.py", "decay_times"),
+    ("clicks", "audio/voice.py", "clicks"),
+    ("noise floor and SNR", "audio/voice.py", "noise_snr"),
+)
+
+
+def probe_profile(files: list[str], clips: int = 60) -> dict[str, float]:
+    """ms per clip of the probe and its costliest parts (cProfile, one process, cumulative
+    time of each function over ``clips`` files): the evidence of what bounds the cold scan."""
+    import cProfile
+    import pstats
+
+    from remediate.audio.probe import ProbeSettings, probe
+
+    chosen = files[:clips]
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for f in chosen:
+        probe(Path(f), ProbeSettings())
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    out: dict[str, float] = {}
+    for label, module, name in PROFILED:
+        seconds = sum(
+            v[3] for (path, _, fn), v in stats.items() if fn == name and path.endswith(module)
+        )
+        out[label] = 1e3 * seconds / len(chosen)
+    return out
+
+
 def scan_memory_mb(corpus: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         return peak_rss_mb(
@@ -180,6 +215,16 @@ def main() -> int:
     row("  measuring stage alone", quick_s)
     print(f"{'peak RSS, cold scan of ' + str(max(1, n // 4)) + ' clips':44s} {mem_quarter:7.1f} MB")
     print(f"{'peak RSS, cold scan of ' + str(n) + ' clips':44s} {mem_full:7.1f} MB")
+
+    profile = probe_profile(files)
+    print("\nWhat bounds the cold scan (cProfile of the probe, one process, ms per clip):")
+    for name, ms in profile.items():
+        print(f"    {name:60s} {ms:6.1f} ms")
+    per_core = floor / n * 1e3 * 4 * (os.cpu_count() or 1)
+    print(
+        f"    the 4x-floor target leaves {per_core:.1f} ms of one core per clip: the voice measures"
+        " alone take more"
+    )
 
     targets = [
         Target("cold scan / floor", cold / floor, 4.0, higher_is_better=False),
