@@ -35,24 +35,38 @@ KEPT: Final = 8
 _LISTS: Final = (C.LIST_STR, C.LIST_INT, C.LIST_FLOAT)
 
 
+#: The one SQLite file of the scan cache: per-file facts (:mod:`remediate.scan`) and whole
+#: stage results (here).
+CACHE_FILE: Final = "scan-cache.sqlite3"
+
+
+def open_cache(cache_dir: Path | None) -> sqlite3.Connection | None:
+    """The scan cache's database with both its tables, or None when there is no cache or
+    it cannot be used (a file in the way, no permission): an unusable cache only costs
+    speed."""
+    if cache_dir is None:
+        return None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(cache_dir / CACHE_FILE, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS snapshots "
+            "(key TEXT PRIMARY KEY, value BLOB NOT NULL, used REAL NOT NULL)"
+        )
+        conn.commit()
+    except (OSError, sqlite3.Error):
+        return None
+    return conn
+
+
 class FrameStore:
     """Frames by key in ``cache_dir/scan-cache.sqlite3`` (nothing when ``cache_dir`` is
     None or unusable: every lookup then misses)."""
 
     def __init__(self, cache_dir: Path | None) -> None:
-        self.conn: sqlite3.Connection | None = None
-        if cache_dir is None:
-            return
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(cache_dir / "scan-cache.sqlite3", timeout=30)
-            self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS snapshots "
-                "(key TEXT PRIMARY KEY, value BLOB NOT NULL, used REAL NOT NULL)"
-            )
-            self.conn.commit()
-        except (OSError, sqlite3.Error):
-            self.conn = None
+        self.conn = open_cache(cache_dir)
 
     def get(self, key: str, dtypes: dict[str, str]) -> pd.DataFrame | None:
         """The frame under ``key`` (columns in the order stored) if it has exactly the

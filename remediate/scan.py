@@ -27,7 +27,7 @@ from remediate._version import __version__
 from remediate.audio.probe import PROBE_VERSION, AudioFacts, ProbeSettings, probe, samples_sha256
 from remediate.contract import coerce
 from remediate.files import TooLarge, read_regular
-from remediate.memo import FrameStore
+from remediate.memo import FrameStore, open_cache
 from remediate.progress import ProgressCallback
 from remediate.texts import TEXT_MAX_BYTES, TextFacts, decode_text
 from remediate.workers import worker_pool
@@ -96,19 +96,7 @@ class _Cache:
     """SQLite key → JSON facts; a no-op when disabled."""
 
     def __init__(self, cache_dir: Path | None) -> None:
-        self.conn: sqlite3.Connection | None = None
-        if cache_dir is None:
-            return
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(cache_dir / "scan-cache.sqlite3", timeout=30)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-            )
-            self.conn.commit()
-        except (OSError, sqlite3.Error):  # mkdir fails too: a file in the way, no permission
-            self.conn = None  # an unusable cache only costs speed
+        self.conn = open_cache(cache_dir)
 
     def get_many(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         if self.conn is None or not keys:

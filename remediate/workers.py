@@ -16,9 +16,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from typing import TypeVar
 
 #: ``prctl`` option: signal to deliver when the parent dies (linux/prctl.h).
 PR_SET_PDEATHSIG = 1
@@ -87,3 +88,34 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
         ) as pool,
     ):
         yield pool
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def ordered_map(
+    fn: Callable[[T], R],
+    items: list[T],
+    jobs: int = 0,
+    min_items: int = 2,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[R]:
+    """``[fn(x) for x in items]`` on a pool of ``jobs`` workers (0 = one per core) when
+    there are at least ``min_items``, in-process otherwise; results in the order of
+    ``items`` either way. ``progress`` gets (done, total) as results arrive."""
+    out: list[R] = []
+    workers = min(jobs or (os.cpu_count() or 1), len(items))
+
+    def gather(results: Iterator[R]) -> None:
+        for result in results:
+            out.append(result)
+            if progress:
+                progress(len(out), len(items))
+
+    if workers > 1 and len(items) >= min_items:
+        with worker_pool(workers) as pool:
+            gather(pool.map(fn, items, chunksize=max(1, len(items) // (workers * 8))))
+    else:
+        gather(map(fn, items))
+    return out

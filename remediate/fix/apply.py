@@ -12,9 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,26 +67,13 @@ def apply_plan(
     ``progress`` gets (pairs done, pairs to write). Raises OutputError when the output
     cannot be written."""
     from remediate.scan import POOL_MIN_FILES
-    from remediate.workers import worker_pool
+    from remediate.workers import ordered_map
 
     tasks = [
         (pid, actions, m, corpus, out_corpus, profile, settings)
         for pid, actions, m in _pairs_to_write(plan, measurements)
     ]
-    workers = min(jobs or (os.cpu_count() or 1), len(tasks))
-    outcomes: list[tuple[list[dict[str, Any]], str | None, str | None]] = []
-
-    def gather(stream: Iterator[tuple[list[dict[str, Any]], str | None, str | None]]) -> None:
-        for outcome in stream:
-            outcomes.append(outcome)
-            if progress:
-                progress(len(outcomes), len(tasks))
-
-    if workers > 1 and len(tasks) >= POOL_MIN_FILES:
-        with worker_pool(workers) as pool:
-            gather(pool.map(_apply_task, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
-    else:
-        gather(map(_apply_task, tasks))
+    outcomes = ordered_map(_apply_task, tasks, jobs, POOL_MIN_FILES, progress)
     logs: list[dict[str, Any]] = []
     written: dict[str, tuple[str, str]] = {}
     failed: dict[str, str] = {}

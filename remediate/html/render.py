@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import IO, Any, Final
@@ -153,23 +152,9 @@ def _draw(
     drawings: list[tuple[Path, float | None]], jobs: int, progress: MediaProgress | None
 ) -> list[tuple[str | None, str]]:
     """``media.picture_uri`` of every (path, duration), in order, on a pool when worth it."""
-    from remediate.workers import worker_pool
+    from remediate.workers import ordered_map
 
-    out: list[tuple[str | None, str]] = []
-    workers = min(jobs or (os.cpu_count() or 1), len(drawings))
-
-    def gather(results: Iterator[tuple[str | None, str]]) -> None:
-        for result in results:
-            out.append(result)
-            if progress:
-                progress(len(out), len(drawings))
-
-    if workers > 1 and len(drawings) >= POOL_MIN_PICTURES:
-        with worker_pool(workers) as pool:
-            gather(pool.map(_draw_one, drawings))
-    else:
-        gather(map(_draw_one, drawings))
-    return out
+    return ordered_map(_draw_one, drawings, jobs, POOL_MIN_PICTURES, progress)
 
 
 def _draw_one(drawing: tuple[Path, float | None]) -> tuple[str | None, str]:
