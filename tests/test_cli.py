@@ -317,3 +317,30 @@ def test_python_dash_m_help() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Usage: remediate" in proc.stdout
     assert "run" in proc.stdout and "scan" in proc.stdout
+
+
+# --- run --fix: one command from the audit failure to the package -----------------------------
+
+
+def test_run_fix_writes_the_fixed_corpus_and_package_beside_out(tmp_path: Path) -> None:
+    import zipfile
+
+    out = tmp_path / "job"
+    result = invoke(*run_args(out, "--fix", "--json", "--fail-on", "drop"))
+    assert result.exit_code == 1  # --fail-on still judges the run's verdicts
+    doc = json.loads(result.stdout)
+    fixed = tmp_path / "job-fixed"
+    assert doc["fix"]["dest"] == str(fixed)
+    assert doc["fix"]["rename_for_edition"] is True
+    resubmit = len(ids("keep")) + len(ids("fix"))
+    assert doc["fix"]["verdicts"]["keep"] + doc["fix"]["verdicts"]["fix"] <= resubmit
+    names = zipfile.ZipFile(fixed / "package.zip").namelist()
+    written = doc["fix"]["verdicts"]["keep"] + doc["fix"]["verdicts"]["fix"]
+    assert sorted(names) == sorted(f"{i}.{ext}" for i in range(written) for ext in ("wav", "txt"))
+    assert {k: v for k, v in doc.items() if k != "fix"} == json.loads(
+        (out / "summary.json").read_text(encoding="utf-8")
+    )
+    text = invoke(*run_args(tmp_path / "again", "--fix"))
+    assert text.exit_code == 0
+    assert "Fix (" in text.stderr and "package.zip" in text.stderr
+    assert "Next: remediate fix" not in text.stderr  # already done

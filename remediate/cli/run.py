@@ -62,23 +62,67 @@ html_option = click.option(
 )
 
 
-def finish(result: Any, as_json: bool, fail_on: str, html: bool = False) -> None:
-    """Render a run result (and its HTML report when asked) and exit with the code
-    ``--fail-on`` asks for."""
+fix_option = click.option(
+    "--fix",
+    "then_fix",
+    is_flag=True,
+    help="Then write the fixed corpus and package.zip into OUT-fixed (as `remediate fix "
+    "--rename-for-edition --zip`): one command from audit failure to resubmission.",
+)
+
+
+def fixed_dir(out: Path) -> Path:
+    """Where ``--fix`` writes: OUT-fixed, beside OUT (where `remediate report` looks)."""
+    return out.with_name(out.name + "-fixed")
+
+
+def fix_run(result: Any) -> dict[str, Any]:
+    """``--fix``: the fix of the run just written, into OUT-fixed; its summary."""
+    from remediate.fix import command as fixes
+
+    out = result.config.out
+    options = fixes.FixOptions(
+        run_dir=out,
+        dest=fixed_dir(out),
+        rename_for_edition=True,
+        make_zip=True,
+        jobs=result.config.jobs,
+    )
+    progress = Progress("Fixing")
+    with errors():
+        try:
+            fixed = fixes.fix(options, progress)
+        finally:
+            progress.close()
+    summary: dict[str, Any] = fixed.summary
+    return summary
+
+
+def finish(result: Any, as_json: bool, fail_on: str, html: bool = False, fix: bool = False) -> None:
+    """Render a run result, then (when asked) fix it into OUT-fixed and write its HTML
+    report, and exit with the code ``--fail-on`` asks for (from the run's verdicts)."""
     from remediate import columns as C
+    from remediate.cli.fix_render import summary_text
     from remediate.cli.render import run_summary, terminal_width
 
     summary = result.summary
+    fixed = fix_run(result) if fix else None
     if as_json:
-        click.echo(json.dumps(summary, ensure_ascii=False, default=str))
+        document = summary if fixed is None else {**summary, "fix": fixed}
+        click.echo(json.dumps(document, ensure_ascii=False, default=str))
     else:
         text = run_summary(summary, C.records(result.report), width=terminal_width())
+        if fixed is not None:  # done already: no "Next: remediate fix ..." hint
+            text = "\n".join(line for line in text.splitlines() if not line.startswith("Next: "))
         click.echo(text, err=True)
         comparison = summary.get("assess", {}).get("comparison")
         if comparison:
             from remediate.cli.assess import comparison_table
 
             click.echo("\n" + comparison_table(comparison), err=True)
+        if fixed is not None:
+            click.echo("\nFix (" + str(fixed_dir(result.config.out)) + "):", err=True)
+            click.echo(summary_text(fixed), err=True)
     findings = result.findings
     for message in findings.loc[findings[C.CHECK] == "audit-matches-nothing", C.MESSAGE]:
         click.echo(f"Warning: {message}", err=True)  # last, where it is seen (also with --json)
@@ -105,6 +149,7 @@ def finish(result: Any, as_json: bool, fail_on: str, html: bool = False) -> None
 )
 @corpus_options
 @html_option
+@fix_option
 @api_options
 def run_command(
     audit_file: Path | None,
@@ -112,6 +157,7 @@ def run_command(
     as_json: bool,
     fail_on: str,
     html: bool,
+    then_fix: bool,
     **opts: Any,
 ) -> None:
     """Run the main job: audit result + corpus → report, findings, manifest, summary.
@@ -125,13 +171,15 @@ def run_command(
 
     With --job-id the audit result is fetched from MetaStudio (see `remediate fetch`;
     job.json, fetch.json and any attachment are added to --out); --edition defaults
-    from the job's type and --language from the job's language.
+    from the job's type and --language from the job's language. With --fix the run is
+    then fixed into OUT-fixed (renamed for the edition, zipped) and, with --html, the
+    report shows each fixed pair before and after.
 
     Example:
 
     \b
         remediate run --audit-file audit-result.json --corpus corpus/ --out out/job-123 --html
-        remediate run --job-id 1234abcd --corpus corpus/ --out out/job-1234
+        remediate run --job-id 1234abcd --corpus corpus/ --out out/job-1234 --fix --html
     """
     from remediate import pipeline
 
@@ -160,13 +208,14 @@ def run_command(
                 result = pipeline.run(config, progress=progress)
         finally:
             progress.close()
-    finish(result, as_json, fail_on, html)
+    finish(result, as_json, fail_on, html, then_fix)
 
 
 @click.command("scan")
 @corpus_options
 @html_option
-def scan_command(as_json: bool, fail_on: str, html: bool, **opts: Any) -> None:
+@fix_option
+def scan_command(as_json: bool, fail_on: str, html: bool, then_fix: bool, **opts: Any) -> None:
     """Check a corpus without an audit result (the corpus stages alone).
 
     Writes findings.parquet, measurements.parquet, report.parquet, manifest.csv and
@@ -186,4 +235,4 @@ def scan_command(as_json: bool, fail_on: str, html: bool, **opts: Any) -> None:
             result = pipeline.scan(build_config(**opts), progress=progress)
         finally:
             progress.close()
-    finish(result, as_json, fail_on, html)
+    finish(result, as_json, fail_on, html, then_fix)
