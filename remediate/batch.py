@@ -106,6 +106,7 @@ class JobOutcome:
     previous_round: int | None = None
     changes: dict[str, int] | None = None
     audit_reasons: list[str] | None = None  # free text from the operation log
+    package: str | None = None  # with defaults.fix: the round's package.zip
     error: str | None = None
     exit_code: int | None = None
     api_calls: int = 0
@@ -162,7 +163,7 @@ def plan_job(project: Project, entry: JobEntry, inp: JobInput, out_root: Path) -
     settings = project.settings(entry, inp.job)
     audit_sha = hashlib.sha256(inp.audit_bytes).hexdigest()
     fingerprint = corpus_fingerprint(settings.corpus)
-    sdoc = settings_doc(settings, project.defaults.loudness)
+    sdoc = settings_doc(settings, project.defaults.loudness, project.defaults.fix)
     key = round_key(audit_sha, fingerprint, sdoc)
     done = completed_rounds(out_root / (inp.job.job_id or ""))
     action, number = choose_round(done, inp.job.reject_times, key, audit_sha)
@@ -257,6 +258,8 @@ def _run_round(
     if inp.job_bytes is not None:
         write_bytes(round_dir / JOB_FILE, inp.job_bytes)
     _judge(outcome, result.summary, result.report)
+    if project.defaults.fix:
+        outcome.package = _fix_round(round_dir, config.jobs)
     _record_history(out_root, plan, result, outcome, started)
     write_json(round_dir / ROUND_FILE, _round_doc(plan, outcome, started))
     outcome.seconds.update(
@@ -264,6 +267,17 @@ def _run_round(
         run=round(t1 - t0, 3),
         write=round(time.perf_counter() - t1, 3),
     )
+
+
+def _fix_round(round_dir: Path, jobs: int) -> str:
+    """``defaults.fix``: the round fixed into ``round-<N>-fixed`` beside it (renamed for
+    the edition, zipped, as ``remediate run --fix``); the package's path."""
+    from remediate.fix.command import FixOptions, fix
+
+    dest = round_dir.with_name(round_dir.name + "-fixed")
+    options = FixOptions(round_dir, dest, rename_for_edition=True, make_zip=True, jobs=jobs)
+    fix(options)
+    return str(dest / K.PACKAGE_ZIP)
 
 
 def _from_previous(outcome: JobOutcome, doc: dict[str, Any]) -> None:

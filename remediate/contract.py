@@ -239,6 +239,7 @@ ROUND_RESULT_KEYS: Final = (
     "previous_round",
     "changes",
     "audit_reasons",
+    "package",
 )
 #: Keys of each ``jobs[]`` entry of batch-summary.json.
 BATCH_JOB_KEYS: Final = (

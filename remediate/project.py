@@ -52,7 +52,17 @@ from remediate.profiles import (
 PROJECT_FILE = "remediate.toml"
 DEFAULT_OUT = "out/remediate"
 
-_DEFAULT_KEYS = ("out", "edition", "set", "language", "cache", "cache_dir", "jobs", "loudness")
+_DEFAULT_KEYS = (
+    "out",
+    "edition",
+    "set",
+    "language",
+    "cache",
+    "cache_dir",
+    "jobs",
+    "loudness",
+    "fix",
+)
 _JOB_KEYS = ("job_id", "voice_name", "batch_name", "corpus", "edition", "set", "language")
 _KEY_LINE = re.compile(r"""^\s*(["']?)([A-Za-z0-9_-]+)\1\s*=""")
 _TABLE_LINE = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.-]+)\s*\]\]?")
@@ -70,6 +80,7 @@ class Defaults:
     cache_dir: Path | None = None  # None: the cache is off
     jobs: int = 0
     loudness: bool = False
+    fix: bool = False  # also fix each round into OUT/<job_id>/round-<N>-fixed/
 
 
 @dataclass(frozen=True)
@@ -341,6 +352,7 @@ def _defaults(check: _Checker, base: Path, default_cache_dir: Path | None) -> De
         cache_dir=cache_dir if cache else None,
         jobs=jobs,
         loudness=check.typed("loudness", bool, False),
+        fix=check.typed("fix", bool, False),
     )
 
 
@@ -390,6 +402,8 @@ out = "out/remediate"            # output root: OUT/<job_id>/round-<N>/, OUT/his
 # cache = false                  # measure every file again on every run
 jobs = 0                         # scan worker processes (0 = one per core)
 loudness = false                 # also measure integrated loudness (costly)
+fix = false                      # also write OUT/<job_id>/round-<N>-fixed/: the fixed corpus
+                                 # (renamed for the edition) and package.zip, after each run
 
 # One [[jobs]] entry per job, or per family of jobs.
 # An exact job_id wins; otherwise the first entry whose patterns all match.

@@ -48,15 +48,20 @@ def _raise(exc: OSError) -> None:
     raise exc
 
 
-def settings_doc(settings: JobSettings, loudness: bool) -> dict[str, Any]:
-    """The settings that change a round's result (part of its key)."""
-    return {
+def settings_doc(settings: JobSettings, loudness: bool, fix: bool = False) -> dict[str, Any]:
+    """The settings that change a round's result (part of its key). ``fix`` enters only
+    when on, so the keys of rounds run before the setting existed stay valid, and turning
+    it on runs each round again, this time with its package."""
+    doc: dict[str, Any] = {
         "edition": settings.edition,
         "overrides": list(settings.overrides),
         "language": settings.language,
         "loudness": loudness,
         "version": __version__,
     }
+    if fix:
+        doc["fix"] = True
+    return doc
 
 
 def round_key(audit_sha256: str, fingerprint: str, settings: dict[str, Any]) -> str:

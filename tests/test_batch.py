@@ -280,3 +280,34 @@ def test_corpus_fingerprint_follows_names_sizes_mtimes(tmp_path: Path) -> None:
     assert B.corpus_fingerprint(corpus) == first
     (corpus / "text_0.txt").write_text("changed", encoding="utf-8")
     assert B.corpus_fingerprint(corpus) != first
+
+
+def test_defaults_fix_writes_each_rounds_package(setup: Path) -> None:
+    import zipfile
+
+    before = by_id(batch(setup))  # rounds run without fix first: no packages
+    assert before["good"]["package"] is None
+    toml = setup / "remediate.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace("[defaults]\n", "[defaults]\nfix = true\n"),
+        encoding="utf-8",
+    )
+    result = batch(setup)  # turning fix on runs the rounds again, with their packages
+    jobs = by_id(result)
+    assert jobs["good"]["action"] == "rerun"
+    good = setup / "out" / "good" / "round-3-fixed"
+    assert jobs["good"]["package"] == str(good / K.PACKAGE_ZIP)
+    with zipfile.ZipFile(good / K.PACKAGE_ZIP) as zf:  # the stereo pair downmixed, all four kept
+        assert sorted(zf.namelist()) == [f"{i}.{e}" for i in range(4) for e in ("txt", "wav")]
+    fixed = json.loads((good / K.SUMMARY).read_text(encoding="utf-8"))
+    assert fixed["actions"].get("downmix") == 1
+    assert jobs["bad"]["package"] is not None  # the clipped pair dropped, the rest packaged
+    assert jobs["stranger"]["package"] is None  # not mapped: nothing run, nothing fixed
+    schema = json.loads(
+        (Path(B.__file__).parent / "schemas" / "batch-summary.schema.json").read_text()
+    )
+    jsonschema.validate(result.summary, schema)
+    # an unchanged second batch keeps reporting the package of the round it did not redo
+    again = by_id(batch(setup))
+    assert again["good"]["action"] == "unchanged"
+    assert again["good"]["package"] == str(good / K.PACKAGE_ZIP)
