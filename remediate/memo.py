@@ -30,8 +30,10 @@ from remediate._version import __version__
 from remediate.contract import coerce
 from remediate.profiles import Profile
 
-#: Frames kept per kind (the most recently used): one per corpus state scanned lately.
-KEPT: Final = 8
+#: Stage results kept, most recently used first, up to this many bytes in all: a 2,000-pair
+#: corpus state takes about 2 MB (measurements, findings, assessment), a batch's 100-pair
+#: job about 0.1 MB, so a batch over hundreds of jobs stays warm.
+MAX_BYTES: int = 256 << 20
 _LISTS: Final = (C.LIST_STR, C.LIST_INT, C.LIST_FLOAT)
 
 
@@ -85,20 +87,20 @@ class FrameStore:
             return None
 
     def put(self, key: str, frame: pd.DataFrame) -> None:
-        """Store ``frame`` under ``key``; keys of its kind (the text before the first
-        ``:``) beyond the KEPT most recently used are removed."""
+        """Store ``frame`` under ``key``; the least recently used values beyond MAX_BYTES
+        in all are removed."""
         if self.conn is None:
             return
-        kind = key.partition(":")[0]
         try:
             self.conn.execute(
                 "INSERT OR REPLACE INTO snapshots (key, value, used) VALUES (?, ?, ?)",
                 (key, to_bytes(frame), time.time()),
             )
             self.conn.execute(
-                "DELETE FROM snapshots WHERE key LIKE ? AND key NOT IN "
-                "(SELECT key FROM snapshots WHERE key LIKE ? ORDER BY used DESC LIMIT ?)",
-                (f"{kind}:%", f"{kind}:%", KEPT),
+                "DELETE FROM snapshots WHERE key IN (SELECT key FROM (SELECT key, "
+                "SUM(LENGTH(value)) OVER (ORDER BY used DESC, key) AS running "
+                "FROM snapshots) WHERE running > ?)",
+                (MAX_BYTES,),
             )
             self.conn.commit()
         except (sqlite3.Error, pa.ArrowException):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -93,16 +94,22 @@ def test_a_damaged_snapshot_is_measured_from_the_per_file_entries(
     pd.testing.assert_frame_equal(cold, warm)
 
 
-def test_only_the_most_recent_snapshots_are_kept(tmp_path: Path) -> None:
+def test_the_least_recently_used_values_beyond_the_budget_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = memo.FrameStore(tmp_path / "cache")
-    frame = pd.DataFrame({C.PAIR_ID: ["1"]}).astype("str")
-    for i in range(memo.KEPT + 3):
+    frame = pd.DataFrame({C.PAIR_ID: [str(i) for i in range(50)]}).astype("str")
+    size = len(memo.to_bytes(frame))
+    monkeypatch.setattr(memo, "MAX_BYTES", 3 * size)
+    for i in range(6):
         store.put(f"kind:{i}", frame)
+        time.sleep(0.01)
+    assert store.get("kind:3", {C.PAIR_ID: C.STR}) is not None  # used again: now the newest
+    time.sleep(0.01)
     store.put("other:0", frame)
     keys = {k for (k,) in store.conn.execute("SELECT key FROM snapshots")} if store.conn else set()
-    assert keys == {f"kind:{i}" for i in range(3, memo.KEPT + 3)} | {"other:0"}
-    assert store.get("kind:0", {C.PAIR_ID: C.STR}) is None
-    got = store.get(f"kind:{memo.KEPT + 2}", {C.PAIR_ID: C.STR})
+    assert keys == {"kind:3", "kind:5", "other:0"}
+    got = store.get("kind:5", {C.PAIR_ID: C.STR})
     assert got is not None and got.equals(frame)
     store.close()
 
