@@ -38,9 +38,7 @@ $(RUN_STAMP): pyproject.toml constraints.txt | $(VENV)/bin/python
 
 demo: $(RUN_STAMP)  ## Run the main job on sample_dataset/ into out/demo/, fix into out/demo-fixed/, write out/demo/report.html
 	$(BIN)/remediate run --audit-file sample_dataset/audit-result.json \
-		--corpus sample_dataset --out $(DEMO_OUT)
-	$(BIN)/remediate fix --run-dir $(DEMO_OUT) --dest $(DEMO_OUT)-fixed --rename-for-edition --zip
-	$(BIN)/remediate report --run-dir $(DEMO_OUT)
+		--corpus sample_dataset --out $(DEMO_OUT) --fix --html
 	@echo "Report in $(DEMO_OUT)/ (report.html to open in a browser; report.parquet, findings.parquet,"
 	@echo "manifest.csv, summary.json); fixed corpus and package.zip in $(DEMO_OUT)-fixed/."
 
