@@ -22,7 +22,8 @@ from remediate.assess import compare, corpus_assessment, pair_assessment
 from remediate.audio.probe import ProbeSettings
 from remediate.audit import empty_audit_frame, parse_audit_result, read_audit_file, with_oplog
 from remediate.checks import run_checks
-from remediate.checks.registry import VOICE_ANALYSIS, probe_passes
+from remediate.checks.registry import VOICE_ANALYSIS
+from remediate.checks.run import probe_passes
 from remediate.config import Config
 from remediate.corpus import discover
 from remediate.errors import AuditFileError, ConfigError, CorpusError

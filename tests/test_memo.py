@@ -125,16 +125,16 @@ def test_findings_are_read_back_only_for_the_same_profile_checks_inputs_and_code
     computed = run_checks(pairs, measurements, profile, memo=StageMemo(store, stats.state))
     assert "audio-too-short" in set(computed[C.CHECK])  # 2-3.5 s clips: under the minimum
     calls = 0
-    from remediate.checks import registry
+    from remediate.checks import run as running
 
-    original = registry.finding_row
+    original = running.finding_row
 
     def counted(*args: object, **kwargs: object) -> dict[str, object]:
         nonlocal calls
         calls += 1
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(registry, "finding_row", counted)
+    monkeypatch.setattr(running, "finding_row", counted)
     again = run_checks(pairs, measurements, profile, memo=StageMemo(store, stats.state))
     pd.testing.assert_frame_equal(computed, again)
     assert calls == 0  # read, not computed

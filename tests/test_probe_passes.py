@@ -20,7 +20,8 @@ from remediate import columns as C
 from remediate import scan as scan_mod
 from remediate.audio.probe import ProbeSettings
 from remediate.checks import CHECKS
-from remediate.checks.registry import VOICE_ANALYSIS, probe_passes
+from remediate.checks.registry import VOICE_ANALYSIS
+from remediate.checks.run import probe_passes
 from remediate.config import Config
 from remediate.errors import ConfigError
 from remediate.pipeline import probe_settings, resolve_profile, scan

@@ -49,14 +49,12 @@ from remediate.checks.registry import (
     Hit,
     check,
     corpus_check,
-    findings_frame,
     markdown_table,
     register,
-    run_checks,
-    select,
     table_rows,
     unregister,
 )
+from remediate.checks.run import findings_frame, run_checks, select
 
 #: The check modules; each registers its checks on import, in this order (the order of
 #: ``remediate checks`` and the README table). A new module of checks goes here.
