@@ -2,7 +2,7 @@
 
 * ``audio-reverb`` grades the blind RT60 (:func:`remediate.audio.voice.rt60`): a room that
   rings on after each word is what the platform's "no echo or reverb" rejects;
-* ``audio-clicks`` grades the loudest impulsive click (:func:`remediate.audio.voice.clicks`):
+* ``audio-clicks`` grades the loudest impulsive click (:func:`remediate.audio.clicks.clicks`):
   a pop from a cable, a mouth noise or an edit, below full scale (clipping is its own check).
 
 Bands and where they come from: the ``reverb`` and ``clicks`` sections of the profiles and
