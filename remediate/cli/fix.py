@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -93,12 +94,7 @@ def fix_command(
         normalize_loudness=normalize_loudness,
         jobs=jobs,
     )
-    progress = Progress("Fixing")
-    with errors():
-        try:
-            result = fixes.fix(options, progress)
-        finally:
-            progress.close()
+    result = fix_with_progress(options)
     if dry_run:
         if as_json:
             plan = [
@@ -117,3 +113,16 @@ def fix_command(
         click.echo(summary_text(result.summary), err=True)
     if fail_on_count and result.summary["edition"].get("exact_count_met") is False:
         sys.exit(EXIT_FINDINGS)
+
+
+def fix_with_progress(options: Any) -> Any:
+    """Run the fix with its progress bars on a terminal; a RemediateError ends the command
+    with its one-line message and exit code."""
+    from remediate.fix import command as fixes
+
+    progress = Progress("Fixing")
+    with errors():
+        try:
+            return fixes.fix(options, progress)
+        finally:
+            progress.close()

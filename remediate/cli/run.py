@@ -78,6 +78,7 @@ def fixed_dir(out: Path) -> Path:
 
 def fix_run(result: Any) -> dict[str, Any]:
     """``--fix``: the fix of the run just written, into OUT-fixed; its summary."""
+    from remediate.cli.fix import fix_with_progress
     from remediate.fix import command as fixes
 
     out = result.config.out
@@ -88,13 +89,7 @@ def fix_run(result: Any) -> dict[str, Any]:
         make_zip=True,
         jobs=result.config.jobs,
     )
-    progress = Progress("Fixing")
-    with errors():
-        try:
-            fixed = fixes.fix(options, progress)
-        finally:
-            progress.close()
-    summary: dict[str, Any] = fixed.summary
+    summary: dict[str, Any] = fix_with_progress(options).summary
     return summary
 
 
