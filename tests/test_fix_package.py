@@ -43,7 +43,7 @@ def test_pair_count_missing_and_too_many() -> None:
 def test_foreign_files_long_clips_and_total_duration() -> None:
     basic = load_profile("basic")
     required = basic.pairs_required
-    lo, hi = package.TOTAL_DURATION_S["basic"]
+    lo, hi = basic.duration.total_min_s, basic.duration.total_max_s
     long_clip = max(basic.duration.max_s, hi / required) + 1.0
     checks = by_name(package.package_checks(manifest(required, long_clip, ".mp3"), basic, 123))
     assert checks["file-types"]["ok"] is False and "0.mp3" in str(checks["file-types"]["message"])
@@ -87,28 +87,42 @@ def tenant_cfg(**values: object) -> TenantDurationCfg:
     return parse_tenant_duration_cfg({"tenant_id": "t", **values})
 
 
-def test_total_bounds_prefer_the_tenant_config_and_fall_back_to_the_console() -> None:
-    assert package.total_bounds("basic") == (180.0, 600.0, "the console")
-    assert package.total_bounds("middle") == (600.0, 1800.0, "the console")
-    assert package.total_bounds("flexus") is None
+def test_total_bounds_prefer_the_tenant_config_and_fall_back_to_the_profile() -> None:
+    basic, middle = load_profile("basic"), load_profile("middle")
+    assert package.total_bounds(basic) == (180.0, 600.0, "the basic profile")
+    assert package.total_bounds(middle) == (600.0, 1800.0, "the middle profile")
+    assert package.total_bounds(load_profile("flexus")) is None
+    assert package.total_bounds(load_profile("advance")) == (3600.0, None, "the advance profile")
+    # --set moves the bound, as it does for the run's corpus-total-duration check
+    looser = load_profile("basic", ["duration.total_max_s=900"])
+    assert package.total_bounds(looser) == (180.0, 900.0, "the basic profile")
     tenant = tenant_cfg(basic_min=240, basic_max=900, middle_min=700)
-    assert package.total_bounds("basic", tenant) == (240.0, 900.0, "the tenant's duration config")
-    # only half of a pair, or an inverted one, is not a bound: the console's rule stands
-    assert package.total_bounds("middle", tenant) == (600.0, 1800.0, "the console")
+    assert package.total_bounds(basic, tenant) == (240.0, 900.0, "the tenant's duration config")
+    # only half of a pair, or an inverted one, is not a bound: the profile's rule stands
+    assert package.total_bounds(middle, tenant) == (600.0, 1800.0, "the middle profile")
     inverted = tenant_cfg(basic_min=600, basic_max=180)
-    assert package.total_bounds("basic", inverted) == (180.0, 600.0, "the console")
+    assert package.total_bounds(basic, inverted) == (180.0, 600.0, "the basic profile")
     per_clip = tenant_cfg(basic_min=5, basic_max=15)  # one clip's bounds, not a total's
-    assert package.total_bounds("basic", per_clip, clip_max_s=15.0) == (180.0, 600.0, "the console")
-    assert package.total_bounds("flexus", tenant_cfg(flexus_min=30, flexus_max=90)) == (
-        30.0,
-        90.0,
-        "the tenant's duration config",
-    )
+    assert package.total_bounds(basic, per_clip) == (180.0, 600.0, "the basic profile")
+    flexus = package.total_bounds(load_profile("flexus"), tenant_cfg(flexus_min=30, flexus_max=90))
+    assert flexus == (30.0, 90.0, "the tenant's duration config")
+
+
+def test_an_open_maximum_is_judged_from_below_only() -> None:
+    advance = load_profile("advance")
+    short = by_name(package.package_checks(manifest(1, 1800.0), advance, None))
+    assert short["total-duration"] == {
+        "name": "total-duration",
+        "ok": False,
+        "message": "1800.0 s of audio; the advance profile expects at least 3600 s",
+    }
+    long = by_name(package.package_checks(manifest(1, 4000.0), advance, None))
+    assert long["total-duration"]["ok"] is True
 
 
 def test_the_tenant_bounds_judge_the_package_total() -> None:
     basic = load_profile("basic")
-    twenty_at_12s = manifest(20, 12.0)  # 240 s: inside the console's 180-600 s
+    twenty_at_12s = manifest(20, 12.0)  # 240 s: inside the profile's 180-600 s
     console = by_name(package.package_checks(twenty_at_12s, basic, None))["total-duration"]
     assert console["ok"] is True
     strict = tenant_cfg(basic_min=300, basic_max=600)
@@ -128,7 +142,7 @@ def test_the_run_dirs_tenant_config_is_read_and_a_bad_one_ignored(tmp_path: Path
     assert _tenant(path) is None
     path.write_text('{"tenant_id": "t", "basic_min": 200, "basic_max": 500}')
     found = _tenant(path)
-    assert found is not None and package.total_bounds("basic", found) == (
+    assert found is not None and package.total_bounds(load_profile("basic"), found) == (
         200.0,
         500.0,
         "the tenant's duration config",

@@ -4,9 +4,9 @@
 ``0.txt`` ... in natural order of the original pair ids). ``build_zip`` writes the flat
 zip the edition takes (only the pairs, at the root: docs/metastudio-api.md §11) byte for byte
 reproducibly (fixed member order and timestamps), and ``package_checks`` compares it
-with what docs/metastudio-api.md §11 documents: exact pair count, only ``.wav``/``.txt``, clip and
-total durations. The zip size limit is undocumented (MSS.20020023/024 exist): it is
-reported, not judged.
+with what docs/metastudio-api.md §11 documents: exact pair count, only ``.wav``/``.txt``,
+clip and total durations (the profile's, or the tenant's when fetched). The zip size limit
+is undocumented (MSS.20020023/024 exist): it is reported, not judged.
 """
 
 from __future__ import annotations
@@ -29,33 +29,29 @@ from remediate.report import atomic_path
 
 #: Every member gets this timestamp so the same pairs always give the same zip bytes.
 ZIP_DATE: Final = (1980, 1, 1, 0, 0, 0)
-#: Console totals for the whole recording, in seconds (docs/metastudio-api.md §11 and §13,
-#: the user guide: BASIC 3–10 min, 5 advised; MIDDLE 10–30 min, 15 advised). Other editions
-#: document no bound. A tenant's own ShowTenantDurationCfg bounds, when the run fetched
-#: them, take precedence (see ``total_bounds``).
-TOTAL_DURATION_S: Final[dict[str, tuple[float, float]]] = {
-    "basic": (180.0, 600.0),
-    "middle": (600.0, 1800.0),
-}
 
 
 def total_bounds(
-    edition: str, tenant: TenantDurationCfg | None = None, clip_max_s: float = 0.0
-) -> tuple[float, float, str] | None:
-    """(least, most seconds of audio in the package, who says so) for ``edition``.
+    profile: Profile, tenant: TenantDurationCfg | None = None
+) -> tuple[float, float | None, str] | None:
+    """(least, most or None, who says so): the seconds of audio the package should hold.
 
     The tenant's configured ``{edition}_min``/``_max`` when the run fetched them: the API
     page does not say whether they bound a clip or the total (docs/metastudio-api.md §12),
     but they come with an ``_advice_value`` as the guide's totals do ("3–10 min, 5
     advised"), so they are read as totals, unless the maximum is no longer than one clip
-    may be (``clip_max_s``), which would make them per-clip bounds. Else the console's
-    documented totals; else None."""
-    found = tenant.bounds(edition) if tenant is not None else None
+    may be, which would make them per-clip bounds. Else the profile's
+    ``duration.total_min_s``/``total_max_s`` (the guide's totals, overridable with
+    ``--set``; 0 = no bound, the corpus check ``corpus-total-duration`` reads the same);
+    None when neither bounds anything."""
+    found = tenant.bounds(profile.name) if tenant is not None else None
     if found is not None and found.min_s is not None and found.max_s is not None:
-        if 0 <= found.min_s < found.max_s and found.max_s > clip_max_s:
+        if 0 <= found.min_s < found.max_s and found.max_s > profile.duration.max_s:
             return float(found.min_s), float(found.max_s), "the tenant's duration config"
-    documented = TOTAL_DURATION_S.get(edition)
-    return (*documented, "the console") if documented else None
+    low, high = profile.duration.total_min_s, profile.duration.total_max_s
+    if not low and not high:
+        return None
+    return float(low), float(high) if high else None, f"the {profile.name} profile"
 
 
 def rename_for_edition(corpus: Path, manifest: pd.DataFrame) -> pd.DataFrame:
@@ -144,12 +140,14 @@ def package_checks(
         checks.append(
             _check("clip-duration", long == 0, f"{long} clips over {profile.duration.max_s:g} s")
         )
-    bounds = total_bounds(profile.name, tenant, profile.duration.max_s)
+    bounds = total_bounds(profile, tenant)
     if bounds:
         lo, hi, source = bounds
         total = float(durations.sum()) if len(manifest) else 0.0
-        message = f"{total:.1f} s of audio; {source} expects {lo:g}-{hi:g} s"
-        checks.append(_check("total-duration", lo <= total <= hi, message))
+        expected = f"{lo:g}-{hi:g} s" if hi is not None else f"at least {lo:g} s"
+        message = f"{total:.1f} s of audio; {source} expects {expected}"
+        ok = lo <= total and (hi is None or total <= hi)
+        checks.append(_check("total-duration", ok, message))
     if zip_bytes is not None:
         message = f"{zip_bytes} bytes; no size limit is documented (MSS.20020023/024)"
         checks.append(_check("zip-size", None, message))
